@@ -1,0 +1,2 @@
+// Shim header: exposes the capstone disassembler to Swift.
+#include <capstone/capstone.h>

@@ -1,0 +1,3 @@
+// Shim header: exposes libelf and gelf to Swift.
+#include <libelf.h>
+#include <gelf.h>
