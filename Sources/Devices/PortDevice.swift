@@ -81,4 +81,18 @@ public final class PortSink: PortDevice {
         writes &+= 1
         lastValue = value & PortAccess.mask(size)
     }
+
+    public struct Snapshot: Equatable, Sendable {
+        public var writes: UInt64
+        public var lastValue: UInt32
+    }
+
+    public func snapshot() -> Snapshot { Snapshot(writes: writes, lastValue: lastValue) }
+
+    public func restore(_ snapshot: Snapshot) {
+        writes = snapshot.writes
+        lastValue = snapshot.lastValue
+    }
 }
+
+extension PortSink: SnapshotCapable {}
