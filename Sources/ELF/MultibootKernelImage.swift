@@ -33,7 +33,7 @@ struct MultibootKernelImage {
             }
             loadSize = fields.loadEndAddr - fields.loadAddr
         } else {
-            loadSize = UInt32(kernel.count) - textOffset   // textOffset <= header.offset < file size
+            loadSize = UInt32(clamping: kernel.count) - textOffset   // textOffset <= header.offset < file size
         }
         guard loadSize <= UInt32.max - fields.loadAddr else {
             throw .tooLarge(what: "kernel image", end: UInt64(fields.loadAddr) + UInt64(loadSize), limit: 1 << 32)
