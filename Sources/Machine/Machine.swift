@@ -1,0 +1,1 @@
+// Machine layer: placeholder until the machine lands.

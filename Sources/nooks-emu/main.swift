@@ -1,0 +1,2 @@
+// Entry point of the nooks-emu command.
+print("nooks-emu")
