@@ -33,8 +33,9 @@ public final class CMOS: PortDevice {
             // Sakamoto's congruence, on a proleptic Gregorian calendar.
             let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
             let m = min(max(month, 1), 12)
-            let y = m < 3 ? year - 1 : year
-            let d = y + y / 4 - y / 100 + y / 400 + offsets[m - 1] + day
+            let clampedYear = min(max(year, 1), 9999)
+            let y = m < 3 ? clampedYear - 1 : clampedYear
+            let d = y + y / 4 - y / 100 + y / 400 + offsets[m - 1] + min(max(day, 1), 31)
             return ((d % 7) + 7) % 7 + 1
         }
     }
