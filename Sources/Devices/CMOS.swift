@@ -16,7 +16,7 @@
 /// the machine may preset with ``setByte(_:_:)`` (e.g. memory sizes).
 public final class CMOS: PortDevice {
     /// A calendar date and time for the frozen clock.
-    public struct DateTime: Equatable, Sendable {
+    public struct DateTime: Equatable, Sendable, Codable {
         public var year: Int, month: Int, day: Int
         public var hour: Int, minute: Int, second: Int
 
@@ -105,7 +105,7 @@ public final class CMOS: PortDevice {
 
     // MARK: Snapshot
 
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         /// The 128 bytes.
         public var ram: [UInt8]
         public var index: UInt8

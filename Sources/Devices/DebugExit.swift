@@ -36,7 +36,7 @@ public final class DebugExit: PortDevice {
 
     // MARK: Snapshot
 
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         public var requestedStatus: Int32?
     }
 

@@ -24,7 +24,7 @@
 /// IRQ2 itself is the cascade input: `setIRQ(2, …)` is ignored.
 public final class PIC8259Pair: PortDevice {
     /// One 8259A's registers and mode bits.
-    public struct ChipState: Equatable, Sendable {
+    public struct ChipState: Equatable, Sendable, Codable {
         public var irr: UInt8 = 0
         public var isr: UInt8 = 0
         public var imr: UInt8 = 0
@@ -296,7 +296,7 @@ public final class PIC8259Pair: PortDevice {
     // MARK: Snapshot
 
     /// Both chips, the input line levels and the INTR level.
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         public var master: ChipState
         public var slave: ChipState
         /// Input line levels, bit n = IRQ n.

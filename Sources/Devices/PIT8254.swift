@@ -32,7 +32,7 @@ public final class PIT8254: PortDevice {
     public static let inputHz: UInt64 = 1_193_182
 
     /// One counter's programming and running state.
-    public struct Channel: Equatable, Sendable {
+    public struct Channel: Equatable, Sendable, Codable {
         /// Control-word bits 3–1 as written (0–7).
         public var controlMode: UInt8 = 0
         public var bcd = false
@@ -205,7 +205,7 @@ public final class PIT8254: PortDevice {
     // MARK: Snapshot
 
     /// The three counters and the delivered-edge position.
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         public var channels: [Channel]
         public var lastTick: UInt64
         public var irq0EdgeCount: UInt64

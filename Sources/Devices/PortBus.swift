@@ -110,7 +110,7 @@ public final class PortBus {
 
     /// The bus's own state: only its diagnostic counters (the mapping is machine
     /// configuration, rebuilt by the machine, not snapshotted).
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         public var unmappedReads: UInt64
         public var unmappedWrites: UInt64
         public var firstUnmappedPorts: [UInt16]

@@ -18,7 +18,7 @@ public protocol PortDevice: AnyObject {
 /// closures (IRQ lines, output). The receiver of a line (the PIC) is restored
 /// from its own snapshot, which already holds the line levels it saw.
 public protocol SnapshotCapable: AnyObject {
-    associatedtype Snapshot: Equatable & Sendable
+    associatedtype Snapshot: Equatable & Sendable & Codable
     func snapshot() -> Snapshot
     func restore(_ snapshot: Snapshot)
 }
@@ -82,7 +82,7 @@ public final class PortSink: PortDevice {
         lastValue = value & PortAccess.mask(size)
     }
 
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         public var writes: UInt64
         public var lastValue: UInt32
     }

@@ -57,7 +57,7 @@ public final class PowerControl: PortDevice {
 
     // MARK: Snapshot
 
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         /// The register without SLP_EN.
         public var value: UInt16
         public var lastSleepType: UInt8?

@@ -38,7 +38,7 @@ public final class SystemControlPortB: PortDevice {
     // MARK: Snapshot
 
     /// The stored bits 0–3 (channel 2's gate is also in the PIT's snapshot).
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         public var bits: UInt8
     }
 

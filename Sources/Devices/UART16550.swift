@@ -296,7 +296,7 @@ public final class UART16550: PortDevice {
     // MARK: Snapshot
 
     /// Every register and queue of the UART, as plain data.
-    public struct Snapshot: Equatable, Sendable {
+    public struct Snapshot: Equatable, Sendable, Codable {
         public var ier: UInt8 = 0
         public var lcr: UInt8 = 0
         public var mcr: UInt8 = 0
