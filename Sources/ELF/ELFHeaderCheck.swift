@@ -6,6 +6,8 @@
 struct ELFHeaderFacts {
     var type: ELFFileType
     var entry: UInt32
+    /// e_phnum.
+    var programHeaderCount: Int
     /// Number of section headers, with extended numbering resolved.
     var sectionCount: Int
 }
@@ -67,6 +69,6 @@ enum ELFHeaderCheck {
         } else {
             sectionCount = 0
         }
-        return ELFHeaderFacts(type: type, entry: entry, sectionCount: sectionCount)
+        return ELFHeaderFacts(type: type, entry: entry, programHeaderCount: Int(phnum), sectionCount: sectionCount)
     }
 }

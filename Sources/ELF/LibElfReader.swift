@@ -16,6 +16,9 @@ struct ParsedELF {
 private let libelfInitialized: Bool = elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE)
 
 enum LibElfReader {
+    /// SHF_COMPRESSED: libelf would hand back compressed data, not table entries.
+    static let compressedFlag: UInt32 = 0x800
+
     /// Parses `bytes`, which `ELFHeaderCheck.validate` has accepted.
     static func parse(_ bytes: [UInt8], facts: ELFHeaderFacts, path: String) throws(ELFError) -> ParsedELF {
         guard libelfInitialized else { throw .libelf(message: "elf_version(EV_CURRENT) failed") }
@@ -25,14 +28,16 @@ enum LibElfReader {
         defer { buffer.deallocate() }
         buffer.copyBytes(from: bytes)
         guard let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count) else {
-            throw .libelf(message: lastError())
+            throw libelfFailure(path, "elf_memory")
         }
         defer { elf_end(elf) }
         guard elf_kind(elf) == ELF_K_ELF else { throw .corrupt(path: path, what: "libelf does not see an ELF object") }
-        guard elf32_getehdr(elf) != nil else { throw .libelf(message: lastError()) }
+        guard elf32_getehdr(elf) != nil else { throw libelfFailure(path, "ELF header") }
 
         var result = ParsedELF()
-        result.programHeaders = try programHeaders(elf, bytes: bytes, path: path)
+        if facts.programHeaderCount > 0 {
+            result.programHeaders = try programHeaders(elf, bytes: bytes, path: path)
+        }
         result.sections = try sections(elf, bytes: bytes, facts: facts, path: path)
         let symtab = result.sections.first { $0.type == Section.typeSymtab }
             ?? result.sections.first { $0.type == 11 /* SHT_DYNSYM */ }
@@ -44,19 +49,20 @@ enum LibElfReader {
         return result
     }
 
-    static func lastError() -> String {
-        guard let message = elf_errmsg(-1) else { return "unknown error" }
-        return String(cString: message)
+    /// libelf's last error, with the file and what was being read: `kernel.elf: symbol 3: invalid data`.
+    static func libelfFailure(_ path: String, _ what: String) -> ELFError {
+        let message = elf_errmsg(-1).map { String(cString: $0) } ?? "unknown error"
+        return .libelf(message: "\(path): \(what): \(message)")
     }
 
     private static func programHeaders(_ elf: OpaquePointer, bytes: [UInt8], path: String) throws(ELFError) -> [ProgramHeader] {
         var count = 0
-        guard elf_getphdrnum(elf, &count) == 0 else { throw .libelf(message: lastError()) }
+        guard elf_getphdrnum(elf, &count) == 0 else { throw libelfFailure(path, "program header count") }
         var headers: [ProgramHeader] = []
         headers.reserveCapacity(count)
         for i in 0..<count {
             var raw = GElf_Phdr()
-            guard gelf_getphdr(elf, Int32(i), &raw) != nil else { throw .libelf(message: lastError()) }
+            guard gelf_getphdr(elf, Int32(i), &raw) != nil else { throw libelfFailure(path, "program header \(i)") }
             let header = ProgramHeader(
                 type: raw.p_type, offset: UInt32(truncatingIfNeeded: raw.p_offset),
                 vaddr: UInt32(truncatingIfNeeded: raw.p_vaddr), paddr: UInt32(truncatingIfNeeded: raw.p_paddr),
@@ -82,13 +88,13 @@ enum LibElfReader {
     private static func sections(_ elf: OpaquePointer, bytes: [UInt8], facts: ELFHeaderFacts,
                                  path: String) throws(ELFError) -> [Section] {
         var count = 0
-        guard elf_getshdrnum(elf, &count) == 0 else { throw .libelf(message: lastError()) }
+        guard elf_getshdrnum(elf, &count) == 0 else { throw libelfFailure(path, "section count") }
         guard count == facts.sectionCount else {
             throw .corrupt(path: path, what: "section count \(count) disagrees with the header (\(facts.sectionCount))")
         }
         guard count > 0 else { return [] }
         var namesIndex = 0
-        guard elf_getshdrstrndx(elf, &namesIndex) == 0 else { throw .libelf(message: lastError()) }
+        guard elf_getshdrstrndx(elf, &namesIndex) == 0 else { throw libelfFailure(path, "section name table index") }
         guard namesIndex < count else {
             throw .corrupt(path: path, what: "section name table index \(namesIndex) out of range (\(count) sections)")
         }
@@ -96,9 +102,9 @@ enum LibElfReader {
         var nameOffsets: [UInt32] = []
         sections.reserveCapacity(count)
         for i in 0..<count {
-            guard let scn = elf_getscn(elf, i) else { throw .libelf(message: lastError()) }
+            guard let scn = elf_getscn(elf, i) else { throw libelfFailure(path, "section \(i)") }
             var raw = GElf_Shdr()
-            guard gelf_getshdr(scn, &raw) != nil else { throw .libelf(message: lastError()) }
+            guard gelf_getshdr(scn, &raw) != nil else { throw libelfFailure(path, "section header \(i)") }
             let section = Section(
                 index: i, name: "", type: raw.sh_type, flags: UInt32(truncatingIfNeeded: raw.sh_flags),
                 addr: UInt32(truncatingIfNeeded: raw.sh_addr), offset: UInt32(truncatingIfNeeded: raw.sh_offset),
@@ -132,12 +138,15 @@ enum LibElfReader {
         guard table.size % entrySize == 0 else {
             throw .corrupt(path: path, what: "symbol table size \(table.size) is not a multiple of \(entrySize)")
         }
+        guard table.flags & compressedFlag == 0 else {
+            throw .corrupt(path: path, what: "symbol table \(table.name) is marked compressed (SHF_COMPRESSED)")
+        }
         let names = Int(table.link)
         guard names > 0, names < sections.count, sections[names].type == Section.typeStrtab else {
             throw .corrupt(path: path, what: "symbol table's string table (section \(table.link)) is not a string table")
         }
         guard let scn = elf_getscn(elf, table.index), let data = elf_getdata(scn, nil) else {
-            throw .libelf(message: lastError())
+            throw libelfFailure(path, "symbol table data")
         }
         let count = Int(table.size / entrySize)
         guard data.pointee.d_size >= count * Int(entrySize) else {
@@ -147,7 +156,7 @@ enum LibElfReader {
         symbols.reserveCapacity(count)
         for i in 0..<count {
             var raw = GElf_Sym()
-            guard gelf_getsym(data, Int32(i), &raw) != nil else { throw .libelf(message: lastError()) }
+            guard gelf_getsym(data, Int32(i), &raw) != nil else { throw libelfFailure(path, "symbol \(i)") }
             var name = ""
             if raw.st_name != 0 {
                 guard let cName = elf_strptr(elf, names, Int(raw.st_name)) else {
@@ -172,13 +181,16 @@ enum LibElfReader {
             guard table.size % entrySize == 0 else {
                 throw .corrupt(path: path, what: "relocation section \(table.name) size is not a multiple of \(entrySize)")
             }
+            guard table.flags & compressedFlag == 0 else {
+                throw .corrupt(path: path, what: "relocation section \(table.name) is marked compressed (SHF_COMPRESSED)")
+            }
             let targetIndex = Int(table.info)
             guard targetIndex > 0, targetIndex < sections.count else {
                 throw .corrupt(path: path, what: "relocation section \(table.name) patches section \(table.info), which does not exist")
             }
             let target = sections[targetIndex]
             guard let scn = elf_getscn(elf, table.index), let data = elf_getdata(scn, nil) else {
-                throw .libelf(message: lastError())
+                throw libelfFailure(path, "relocation section \(table.name) data")
             }
             let count = Int(table.size / entrySize)
             guard data.pointee.d_size >= count * Int(entrySize) else {
@@ -191,13 +203,13 @@ enum LibElfReader {
                 var addend: Int32 = 0
                 if isRela {
                     var raw = GElf_Rela()
-                    guard gelf_getrela(data, Int32(i), &raw) != nil else { throw .libelf(message: lastError()) }
+                    guard gelf_getrela(data, Int32(i), &raw) != nil else { throw libelfFailure(path, "relocation \(i) in \(table.name)") }
                     offset = UInt32(truncatingIfNeeded: raw.r_offset)
                     info = raw.r_info
                     addend = Int32(truncatingIfNeeded: raw.r_addend)
                 } else {
                     var raw = GElf_Rel()
-                    guard gelf_getrel(data, Int32(i), &raw) != nil else { throw .libelf(message: lastError()) }
+                    guard gelf_getrel(data, Int32(i), &raw) != nil else { throw libelfFailure(path, "relocation \(i) in \(table.name)") }
                     offset = UInt32(truncatingIfNeeded: raw.r_offset)
                     info = raw.r_info
                 }

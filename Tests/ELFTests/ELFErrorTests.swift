@@ -28,7 +28,7 @@ struct ELFErrorTests {
         guard getuid() != 0 else { return } // root reads anything
         let dir = try Toolchain.temporaryDirectory()
         let path = dir.appendingPathComponent("secret.elf").path
-        FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0])
+        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0])
         let e = error { _ = try ELFFile(path: path) }
         guard case .unreadable? = e else { Issue.record("got \(String(describing: e))"); return }
     }
