@@ -28,8 +28,8 @@ public final class Disassembler {
     }
 
     /// Names addresses: given an address, returns e.g. `kmain` or `kmain+0x10`, or nil.
-    /// When set, branch targets and absolute memory operands are annotated `<name>`,
-    /// and immediates only when they name a symbol exactly (no `+`).
+    /// When set, branch targets and absolute memory operands (also `table(,%eax,4)`) are
+    /// annotated `<name>`, and immediates only when they name a symbol exactly (no `+`).
     public var symbolizer: ((UInt32) -> String?)?
 
     /// The syntax chosen at creation.
@@ -106,7 +106,7 @@ public final class Disassembler {
             instruction.flow = .call
         } else if inGroup(CS_GRP_JUMP) {
             instruction.flow = .jump
-            instruction.isConditional = !["jmp", "ljmp"].contains(instruction.mnemonic)
+            instruction.isConditional = raw.id != X86_INS_JMP.rawValue && raw.id != X86_INS_LJMP.rawValue
         } else if inGroup(CS_GRP_RET) || inGroup(CS_GRP_IRET) {
             instruction.flow = .ret
         }
@@ -128,7 +128,8 @@ public final class Disassembler {
                     } else if let name = symbolizer?(value), !name.contains("+") {
                         annotations.append("<\(name)>")
                     }
-                } else if op.type == X86_OP_MEM, op.mem.base == X86_REG_INVALID, op.mem.index == X86_REG_INVALID {
+                } else if op.type == X86_OP_MEM, op.mem.base == X86_REG_INVALID {
+                    // An absolute address, or the base of a table indexed by a register.
                     let value = UInt32(truncatingIfNeeded: op.mem.disp)
                     if let name = symbolizer?(value) { annotations.append("<\(name)>") }
                 }

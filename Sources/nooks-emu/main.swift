@@ -1,2 +1,5 @@
-// Entry point of the nooks-emu command.
-print("nooks-emu")
+// Entry point of the nooks-emu command: everything lives in NooksEmuCLI.
+
+import NooksEmuCLI
+
+NooksEmuCommand.main()

@@ -141,7 +141,7 @@ enum Diff {
                 if stop != .instructionLimit { break }
             } while finished < v.count && calls < 100_000
         } else {
-            stop = cpu.run(maxInstructions: v.count)
+            stop = cpu.run(maxInstructions: UInt64(v.count))
         }
 
         var diffs: [String] = []

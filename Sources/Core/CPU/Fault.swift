@@ -58,6 +58,9 @@ public struct TripleFaultReport: Sendable, Equatable, CustomStringConvertible {
     public var eip: UInt32
     public var cr2: UInt32
     public var cr3: UInt32
+    public init(faults: [Fault], eip: UInt32, cr2: UInt32, cr3: UInt32) {
+        self.faults = faults; self.eip = eip; self.cr2 = cr2; self.cr3 = cr3
+    }
     public var description: String {
         let chain = faults.map { f in
             Vector.name(f.vector) + (f.errorCode.map { "(0x" + String($0, radix: 16) + ")" } ?? "")

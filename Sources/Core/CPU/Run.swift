@@ -14,7 +14,7 @@ extension CPU {
         deadline = 0
         while true {
             if cycles >= deadline {
-                if let r = attention(cycleLimit: cycleLimit, instrLimit: instrLimit) { return r }
+                if let r = attention(instrLimit: instrLimit) { return r }
             }
             var instrStart = eip
             do {
@@ -48,6 +48,15 @@ extension CPU {
         }
     }
 
+    /// Lower the cycle at which the current `run` returns (a device scheduled an
+    /// earlier event while the CPU was running, e.g. the PIT was reprogrammed).
+    public func limitRun(toCycle c: UInt64) {
+        if c < runDeadline {
+            runDeadline = c
+            if c < deadline { deadline = c }
+        }
+    }
+
     /// Execute exactly one instruction (or deliver one pending interrupt).
     public func step() -> StopReason {
         let saved = breakpoints
@@ -59,7 +68,8 @@ extension CPU {
 
     /// Handle everything folded into the deadline; returns a reason to stop, or
     /// nil after setting the next deadline.
-    func attention(cycleLimit: UInt64, instrLimit: UInt64) -> StopReason? {
+    func attention(instrLimit: UInt64) -> StopReason? {
+        let cycleLimit = runDeadline
         if stopRequested {
             stopRequested = false
             deadline = 0

@@ -1,0 +1,85 @@
+// Options shared by every command that boots a guest (boot, bench, debug, ...),
+// and turning them into a loaded Machine.
+
+import ArgumentParser
+import Core
+import ELF
+import Machine
+
+struct BootOptions: ParsableArguments {
+    @Argument(help: "Multiboot kernel (ELF32). Default: the toy kernel built in guest-images/.")
+    var image: String?
+
+    @Option(name: .customLong("module"),
+            help: ArgumentHelp("A Multiboot module, FILE or FILE:ARGS (repeatable, in order).", valueName: "FILE[:ARGS]"))
+    var modules: [String] = []
+
+    @Option(help: "Modules the QEMU way: \"a.ko args,b.ko\" (after any --module).")
+    var initrd: String?
+
+    @Option(help: "Kernel command line.")
+    var append: String = ""
+
+    @Option(help: "Guest RAM in MiB (2-3072).")
+    var memory: Int = 128
+
+    @Option(name: .customLong("max-instructions"), help: "Stop after this many guest instructions.")
+    var maxInstructions: UInt64?
+
+    func validate() throws {
+        guard (2...3072).contains(memory) else {
+            throw ValidationError("--memory must be between 2 and 3072 MiB (got \(memory))")
+        }
+        for m in modules where m.isEmpty || m.hasPrefix(":") {
+            throw ValidationError("--module needs a file name (got '\(m)')")
+        }
+    }
+
+    /// The QEMU -initrd string for all modules: "path args,path2".
+    var initrdSpec: String? {
+        var entries = modules.map { m -> String in
+            guard let colon = m.firstIndex(of: ":") else { return m.replacingOccurrences(",", ",,") }
+            let file = String(m[..<colon]), args = String(m[m.index(after: colon)...])
+            return (args.isEmpty ? file : file + " " + args).replacingOccurrences(",", ",,")
+        }
+        if let initrd, !initrd.isEmpty { entries.append(initrd) }
+        return entries.isEmpty ? nil : entries.joined(separator: ",")
+    }
+
+    /// Resolve the kernel path (building the default image if needed).
+    func kernelPath(default name: String = "kernel.elf") throws -> String {
+        if let image { return image }
+        guard let p = GuestImages.ensure(name) else {
+            throw fail("no IMAGE given and the default image \(GuestImages.path(name)) could not be built (run `make -C guest-images`)",
+                       status: ExitStatus.kernelMissing)
+        }
+        return p
+    }
+
+    /// Build a machine and load the kernel and modules into it.
+    func makeMachine(config: MachineConfig, defaultImage: String = "kernel.elf") throws -> (Machine, BootPlan, String) {
+        let kernel = try kernelPath(default: defaultImage)
+        let plan: BootPlan
+        do {
+            plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: append, initrd: initrdSpec,
+                                            memoryBytes: UInt64(memory) << 20)
+        } catch {
+            throw fail(error.description, status: ExitStatus.status(for: error))
+        }
+        var cfg = config
+        cfg.memoryMiB = memory
+        let machine = Machine(config: cfg)
+        do { try machine.load(plan) } catch {
+            throw fail(error.description, status: ExitStatus.doesNotFit)
+        }
+        return (machine, plan, kernel)
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ a: Character, _ b: String) -> String {
+        var out = ""
+        for c in self { if c == a { out += b } else { out.append(c) } }
+        return out
+    }
+}

@@ -1,0 +1,63 @@
+// The `--stats` report: what ran, how long in modeled and host time, and the MMU counters.
+
+import Core
+import Machine
+
+struct RunStats {
+    let machine: Machine
+    let exit: MachineExit
+    let kernel: String
+    let wall: Duration
+
+    var wallSeconds: Double {
+        Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+    }
+
+    var text: String {
+        let cpu = machine.cpu
+        let hz = machine.config.costs.cyclesPerSecond
+        let insns = cpu.instructions
+        let mips = wallSeconds > 0 ? Double(insns) / wallSeconds / 1e6 : 0
+        var lines: [String] = ["--- nooks-emu stats ---"]
+        func row(_ k: String, _ v: String) { lines.append(k.padding(18) + v) }
+        row("image", kernel)
+        row("exit", describe(exit))
+        row("instructions", grouped(insns))
+        row("modeled cycles", grouped(cpu.cycles) + "  (\(fixed(Double(cpu.cycles) / Double(hz), 4)) s at \(hz / 1_000_000) MHz)")
+        row("  extra cycles", grouped(cpu.extraCycles) + "  (page walks, exceptions, I/O, CR3 loads; halted: \(grouped(cpu.stats.haltCycles)))")
+        row("host time", fixed(wallSeconds, 3) + " s")
+        row("host speed", fixed(mips, 1) + " guest MIPS")
+        for (name, t) in [("ITLB", cpu.itlb), ("DTLB", cpu.dtlb)] {
+            let c = t.counters
+            row(name, "\(t.sets * t.ways) entries/\(t.ways)-way: \(grouped(c.misses)) misses, \(grouped(c.walks)) walks (\(grouped(c.walkAccesses)) PTE/PDE reads), \(grouped(c.flushes)) flushes (\(grouped(c.flushedEntries)) entries), \(grouped(c.invalidations)) invlpg")
+        }
+        let s = cpu.stats
+        row("CR3 loads", grouped(s.cr3Loads))
+        row("exceptions", grouped(s.exceptions) + vectorSummary(s.byVector))
+        row("interrupts", grouped(s.interrupts))
+        row("port I/O", grouped(s.portIOs))
+        row("decode cache", "\(grouped(s.blocksDecoded)) blocks decoded, \(grouped(s.codeInvalidations)) code-page invalidations")
+        return lines.joined(separator: "\n")
+    }
+
+    func vectorSummary(_ v: [UInt64]) -> String {
+        let parts = v.enumerated().filter { $0.element > 0 }.map { "\(Vector.name(UInt8($0.offset)))×\($0.element)" }
+        return parts.isEmpty ? "" : "  (" + parts.joined(separator: " ") + ")"
+    }
+
+    func describe(_ e: MachineExit) -> String {
+        switch e {
+        case .powerOff: return "guest powered off (status 0)"
+        case .debugExit(let v, let s): return "guest debug-exit value \(v) (status \(s))"
+        case .tripleFault(let r): return r.description
+        case .hang(let why): return "hang: \(why)"
+        case .instructionLimit: return "instruction limit"
+        case .breakpoint(let a): return "breakpoint at 0x\(String(a, radix: 16))"
+        case .stopped: return "stopped"
+        }
+    }
+}
+
+extension String {
+    func padding(_ n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+}
