@@ -1,0 +1,2 @@
+#include <asm/setup.h>
+int kernel_main(void) { return 0; }
