@@ -173,6 +173,7 @@ extension CPU {
                 let df = (CPU.isContributory(first) && CPU.isContributory(second.vector))
                     || (first == 14 && (CPU.isContributory(second.vector) || second.vector == 14))
                 current = df ? Fault(8, 0) : second
+                if df { chain.append(current) }
                 if chain.count > 8 {
                     return TripleFaultReport(faults: chain, eip: faultEIP, cr2: cr2, cr3: cr3)
                 }
