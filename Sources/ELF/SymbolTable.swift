@@ -56,6 +56,12 @@ public struct SymbolTable: Sendable {
         rebuild()
     }
 
+    /// Adds many placed symbols at once (one sort instead of one per symbol).
+    public mutating func add(_ placed: [PlacedSymbol]) {
+        symbols += placed
+        rebuild()
+    }
+
     private mutating func add(_ file: ELFFile, base: (Int) -> UInt32?) {
         for symbol in file.symbols where SymbolTable.isUseful(symbol) {
             guard let start = base(Int(symbol.sectionIndex)) else { continue }

@@ -46,6 +46,9 @@ struct SymbolTableTests {
         #expect(t.address(of: "missing") == nil)
         #expect(t.symbols(matching: "nooks_").map(\.name) == ["nooks_enter", "nooks_xpc"])
         #expect(t.symbols.map(\.address) == t.symbols.map(\.address).sorted())
+        t.add([PlacedSymbol(name: "z", address: 0x5, size: 0, type: .object, binding: .global, origin: ""),
+               PlacedSymbol(name: "y", address: 0x50, size: 4, type: .function, binding: .weak, origin: "")])
+        #expect(t.symbols.first?.name == "z" && t.address(of: "y") == 0x50)
     }
 
     @Test(.enabled(if: Toolchain.available)) func kernelAndPlacedModule() throws {
