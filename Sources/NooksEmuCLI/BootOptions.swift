@@ -64,6 +64,7 @@ struct BootOptions: ParsableArguments {
             plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: append, initrd: initrdSpec,
                                             memoryBytes: UInt64(memory) << 20)
         } catch {
+            if case .noHeader = error, let refined = diagnoseNonMultiboot(kernel) { throw refined }
             throw fail(error.description, status: ExitStatus.status(for: error))
         }
         var cfg = config
@@ -74,6 +75,23 @@ struct BootOptions: ParsableArguments {
         }
         return (machine, plan, kernel)
     }
+}
+
+/// A file without a Multiboot header may not be a kernel at all: say what it is
+/// (not ELF, 64-bit ELF, another machine) with that case's own status.
+func diagnoseNonMultiboot(_ path: String) -> ExitCode? {
+    guard let bytes = try? FileBytes.read(path: path) else { return nil }
+    if bytes.count < 20 || bytes[0] != 0x7F || bytes[1] != 0x45 || bytes[2] != 0x4C || bytes[3] != 0x46 {
+        return fail("\(path): not an ELF file (and no Multiboot header in the first 8 KiB)", status: ExitStatus.notELF)
+    }
+    if bytes[4] == 2 {
+        return fail("\(path): 64-bit ELF; nooks-emu boots 32-bit i386 Multiboot kernels", status: ExitStatus.wrongClass)
+    }
+    let machine = UInt16(bytes[18]) | UInt16(bytes[19]) << 8
+    if bytes[4] == 1 && machine != 3 {
+        return fail("\(path): ELF for machine \(machine), not i386", status: ExitStatus.wrongMachine)
+    }
+    return nil
 }
 
 extension String {

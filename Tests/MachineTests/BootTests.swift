@@ -1,0 +1,90 @@
+// Full boots of the default guest image: it boots, its self-test passes, the run
+// is deterministic, and qemu-system-i386 (the reference machine) prints the same.
+
+import Testing
+import Foundation
+import Core
+import ELF
+@testable import Machine
+
+func bootDefault(append: String = "", memoryMiB: Int = 128, maxInstructions: UInt64 = 2_000_000_000) throws -> (Machine, MachineExit) {
+    let kernel = try TestImages.path("kernel.elf")
+    let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: append, initrd: nil, memoryBytes: UInt64(memoryMiB) << 20)
+    var cfg = MachineConfig()
+    cfg.echoSerial = false
+    cfg.memoryMiB = memoryMiB
+    let m = Machine(config: cfg)
+    try m.load(plan)
+    return (m, m.run(maxInstructions: maxInstructions))
+}
+
+@Suite("Boot the default image", .serialized)
+struct BootTests {
+    @Test("boots, passes its self-test and powers off")
+    func boots() throws {
+        let (m, exit) = try bootDefault()
+        let text = m.serialText
+        #expect(exit == .powerOff, "exit \(exit); output:\n\(text)")
+        #expect(text.contains("nooks-toy kernel"))
+        #expect(text.contains("reboot: Power down"))
+        if text.contains("selftest:") {
+            #expect(text.contains(" 0 failed"), "\(text)")
+            #expect(!text.contains("FAIL"), "\(text)")
+        }
+        #expect(m.cpu.stats.interrupts > 0 || !text.contains("selftest:"))
+    }
+
+    @Test("two boots give the same instruction count, cycles, TLB counters and output")
+    func deterministic() throws {
+        let (a, ea) = try bootDefault()
+        let (b, eb) = try bootDefault()
+        #expect(ea == eb)
+        #expect(a.cpu.instructions == b.cpu.instructions)
+        #expect(a.cpu.cycles == b.cpu.cycles)
+        #expect(a.cpu.dtlb.counters == b.cpu.dtlb.counters)
+        #expect(a.cpu.itlb.counters == b.cpu.itlb.counters)
+        #expect(a.serialOutput == b.serialOutput)
+    }
+
+    @Test("an instruction budget stops the machine at exactly that count")
+    func budget() throws {
+        let (m, exit) = try bootDefault(maxInstructions: 100_000)
+        #expect(exit == .instructionLimit)
+        #expect(m.cpu.instructions == 100_000)
+    }
+
+    @Test("the same image under qemu-system-i386 prints the same serial lines",
+          .enabled(if: TestImages.qemuAvailable))
+    func sameAsQemu() throws {
+        let kernel = try TestImages.path("kernel.elf")
+        let (m, exit) = try bootDefault(append: "qemu-compare")
+        #expect(exit == .powerOff)
+        let (status, qemuOut) = try TestImages.run("/usr/bin/timeout", [
+            "120", "qemu-system-i386", "-kernel", kernel, "-append", "qemu-compare", "-m", "128",
+            "-display", "none", "-serial", "stdio", "-no-reboot", "-monitor", "none",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+        ])
+        #expect(status == 0, "QEMU exit status \(status)")
+        let ours = normalize(m.serialText), theirs = normalize(qemuOut)
+        #expect(ours.count == theirs.count, "line counts differ: ours \(ours.count), QEMU \(theirs.count)")
+        for (i, (a, b)) in zip(ours, theirs).enumerated() where a != b {
+            Issue.record("line \(i + 1) differs:\n  nooks-emu: \(a)\n  qemu:      \(b)")
+        }
+    }
+
+    /// Lines that legitimately differ between the two machines are masked: the
+    /// CPU identity (CPUID) and the boot loader's name.
+    func normalize(_ s: String) -> [String] {
+        s.replacingOccurrences(of: "\r", with: "")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
+            .filter { !$0.isEmpty }
+            .map { line in
+                if line.hasPrefix("CPU:") { return "CPU: <identity>" }
+                if let r = line.range(of: "loader '") , let end = line[r.upperBound...].firstIndex(of: "'") {
+                    return line.replacingCharacters(in: r.upperBound..<end, with: "<loader>")
+                }
+                return line
+            }
+    }
+}
