@@ -363,3 +363,19 @@ func enterRing3(_ t: TestBench, userCode: String, supervisorPage: UInt32? = nil)
         """)
     _ = t.cpu.run(maxInstructions: 6)
 }
+
+@Suite("REP slicing")
+struct RepSliceTests {
+    @Test("a REP longer than one slice resumes itself and then runs what follows, once")
+    func longRep() throws {
+        let t = TestBench(memory: 8 << 20)
+        try t.load("mov $200000, %ecx\n mov $0x100000, %edi\n mov $0x11, %al\n cld\n rep stosb\n mov $7, %ebx\n hlt")
+        let r = t.cpu.run(maxInstructions: 10_000_000)
+        #expect(r == .haltedForever)
+        #expect(t.cpu[.ecx] == 0)
+        #expect(t.cpu[.ebx] == 7)
+        #expect(t.cpu[.edi] == 0x100000 + 200000)
+        #expect(t.mem.read(at: 0x100000 + 199_999, count: 2) == [0x11, 0x00])
+        #expect(t.cpu.instructions == 4 + 200000 + 2)
+    }
+}

@@ -24,8 +24,9 @@ extension CPU {
         var first = true
         while regs[1] != 0 {
             if budget == 0 {
-                // Resume this instruction later (EIP back to its start).
+                // Resume this instruction later: EIP back to its start, and leave the block.
                 eip &-= UInt32(d.pointee.len)
+                deadline = 0
                 return
             }
             try stringStep(op, w, step, srcBase, dstBase)
