@@ -59,6 +59,10 @@ public final class Machine: PortIO, InterruptAcknowledge {
 
     var exitRequest: MachineExit?
 
+    /// Polled at every timer event for host bytes to feed COM1 (e.g. stdin).
+    /// Input arrives at event boundaries only, so a run without input stays deterministic.
+    public var inputSource: (() -> [UInt8])?
+
     public init(config: MachineConfig = MachineConfig()) {
         self.config = config
         memory = PhysicalMemory(size: config.memoryMiB << 20)
@@ -146,6 +150,10 @@ public final class Machine: PortIO, InterruptAcknowledge {
         let limit = maxInstructions == .max ? UInt64.max : cpu.instructions &+ maxInstructions
         while true {
             if let e = exitRequest { exitRequest = nil; return e }
+            if let src = inputSource {
+                let bytes = src()
+                if !bytes.isEmpty { uart.receive(bytes) }
+            }
             let next = pit.nextEventCycle() ?? .max
             let budget = limit == .max ? UInt64.max : limit &- cpu.instructions
             let r = cpu.run(untilCycle: next, maxInstructions: budget)

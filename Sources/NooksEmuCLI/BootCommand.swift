@@ -16,10 +16,18 @@ struct BootCommand: ParsableCommand {
     @Flag(help: "Print instructions, modeled cycles, host MIPS and TLB counters at the end (to stderr).")
     var stats = false
 
+    @Flag(name: .customLong("no-stdin"), help: "Do not feed the host's stdin to COM1.")
+    var noStdin = false
+
     func run() throws {
         var config = MachineConfig()
         config.echoSerial = true
         let (machine, _, kernel) = try boot.makeMachine(config: config)
+        if !noStdin {
+            let input = HostInput()
+            input.start()
+            machine.inputSource = { input.drain() }
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let exit = machine.run(maxInstructions: boot.maxInstructions ?? .max)

@@ -26,7 +26,21 @@ struct BootOptions: ParsableArguments {
     @Option(name: .customLong("max-instructions"), help: "Stop after this many guest instructions.")
     var maxInstructions: UInt64?
 
+    @Option(help: ArgumentHelp("Modeled ITLB size: ENTRIES or ENTRIES/WAYS (default 64/4).", valueName: "N[/W]"))
+    var itlb: String?
+
+    @Option(help: ArgumentHelp("Modeled DTLB size: ENTRIES or ENTRIES/WAYS (default 64/4).", valueName: "N[/W]"))
+    var dtlb: String?
+
+    @Flag(name: .customLong("tagged-tlb"), help: "What-if: a tagged TLB (like PCID), CR3 loads keep translations.")
+    var taggedTLB = false
+
+    @Option(name: .customLong("cost"), help: ArgumentHelp(
+        "Override a cost-model entry (repeatable): \(CostOption.keys.joined(separator: ", ")).", valueName: "KEY=CYCLES"))
+    var costs: [String] = []
+
     func validate() throws {
+        _ = try machineConfig()
         guard (2...3072).contains(memory) else {
             throw ValidationError("--memory must be between 2 and 3072 MiB (got \(memory))")
         }
@@ -56,6 +70,17 @@ struct BootOptions: ParsableArguments {
         return p
     }
 
+    /// The TLB and cost-model settings given on the command line.
+    func machineConfig() throws -> MachineConfig {
+        var cfg = MachineConfig()
+        cfg.memoryMiB = memory
+        if let itlb { (cfg.tlb.itlbEntries, cfg.tlb.itlbWays) = try CostOption.tlbSize(itlb, "--itlb") }
+        if let dtlb { (cfg.tlb.dtlbEntries, cfg.tlb.dtlbWays) = try CostOption.tlbSize(dtlb, "--dtlb") }
+        cfg.tlb.taggedCR3 = taggedTLB
+        for c in costs { try CostOption.apply(c, to: &cfg.costs) }
+        return cfg
+    }
+
     /// Build a machine and load the kernel and modules into it.
     func makeMachine(config: MachineConfig, defaultImage: String = "kernel.elf") throws -> (Machine, BootPlan, String) {
         let kernel = try kernelPath(default: defaultImage)
@@ -67,8 +92,8 @@ struct BootOptions: ParsableArguments {
             if case .noHeader = error, let refined = diagnoseNonMultiboot(kernel) { throw refined }
             throw fail(error.description, status: ExitStatus.status(for: error))
         }
-        var cfg = config
-        cfg.memoryMiB = memory
+        var cfg = try machineConfig()
+        cfg.echoSerial = config.echoSerial
         let machine = Machine(config: cfg)
         do { try machine.load(plan) } catch {
             throw fail(error.description, status: ExitStatus.doesNotFit)

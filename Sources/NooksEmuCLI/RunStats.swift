@@ -27,9 +27,9 @@ struct RunStats {
         row("  extra cycles", grouped(cpu.extraCycles) + "  (page walks, exceptions, I/O, CR3 loads; halted: \(grouped(cpu.stats.haltCycles)))")
         row("host time", fixed(wallSeconds, 3) + " s")
         row("host speed", fixed(mips, 1) + " guest MIPS")
-        for (name, t) in [("ITLB", cpu.itlb), ("DTLB", cpu.dtlb)] {
+        for (name, t, hits) in [("ITLB", cpu.itlb, cpu.itlbHits), ("DTLB", cpu.dtlb, cpu.dtlbHits)] {
             let c = t.counters
-            row(name, "\(t.sets * t.ways) entries/\(t.ways)-way: \(grouped(c.misses)) misses, \(grouped(c.walks)) walks (\(grouped(c.walkAccesses)) PTE/PDE reads), \(grouped(c.flushes)) flushes (\(grouped(c.flushedEntries)) entries), \(grouped(c.invalidations)) invlpg")
+            row(name, "\(t.sets * t.ways) entries/\(t.ways)-way\(cpu.taggedCR3 ? " (tagged what-if)" : ""): \(grouped(hits)) hits, \(grouped(c.misses)) misses, \(grouped(c.walkAccesses)) PDE/PTE reads, \(grouped(c.flushes)) flushes (\(grouped(c.flushedEntries)) entries dropped), \(grouped(c.invalidations)) invlpg")
         }
         let s = cpu.stats
         row("CR3 loads", grouped(s.cr3Loads))

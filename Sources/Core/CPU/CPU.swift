@@ -96,6 +96,14 @@ public final class CPU {
 
     // MARK: MMU (see MMU.swift, FastTLB.swift, ModeledTLB.swift)
     let fast: FastTLB
+    /// Data accesses that hit the fast translation cache (each is a modeled DTLB hit).
+    public internal(set) var fastDataHits: UInt64 = 0
+    /// Block fetches that hit the fast code translation cache (each is a modeled ITLB hit).
+    public internal(set) var fastCodeHits: UInt64 = 0
+    /// Modeled DTLB hits: fast-path hits plus slow-path lookups that hit.
+    public var dtlbHits: UInt64 { fastDataHits &+ dtlb.counters.hits }
+    /// Modeled ITLB hits (one lookup per block fetch or page crossing).
+    public var itlbHits: UInt64 { fastCodeHits &+ itlb.counters.hits }
     public internal(set) var itlb: ModeledTLB
     public internal(set) var dtlb: ModeledTLB
 

@@ -51,6 +51,7 @@ extension CPU {
     @inline(__always) func fetchPhysical(_ la: UInt32) throws(Fault) -> UInt32 {
         let e = fast.code[FastTLB.index(la)]
         if e.tag == (la & 0xFFFF_F000) | userBit {
+            fastCodeHits &+= 1
             return UInt32(truncatingIfNeeded: Int(la) &+ e.delta)
         }
         return try translate(la, .fetch, user: cpl == 3)

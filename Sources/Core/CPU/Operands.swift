@@ -49,6 +49,7 @@ extension CPU {
         let size = 1 << Int(w)
         let e = fast.write[FastTLB.index(la)]
         if _fastPath(e.tag == (la & 0xFFFF_F000) | userBit && Int(la & 0xFFF) <= 0x1000 - size) {
+            fastDataHits &+= 1
             let p = UnsafeMutableRawPointer(bitPattern: Int(la) &+ e.delta).unsafelyUnwrapped
             switch w {
             case 2: if let r = try f(p.loadUnaligned(as: UInt32.self)) { p.storeBytes(of: r, as: UInt32.self) }

@@ -11,6 +11,7 @@ extension CPU {
     @inline(__always) func read8(_ la: UInt32) throws(Fault) -> UInt32 {
         let e = fast.read[FastTLB.index(la)]
         if _fastPath(e.tag == (la & 0xFFFF_F000) | userBit) {
+            fastDataHits &+= 1
             return UInt32(UnsafeRawPointer(bitPattern: Int(la) &+ e.delta).unsafelyUnwrapped.load(as: UInt8.self))
         }
         return try readSlow(la, 1)
@@ -19,6 +20,7 @@ extension CPU {
     @inline(__always) func read16(_ la: UInt32) throws(Fault) -> UInt32 {
         let e = fast.read[FastTLB.index(la)]
         if _fastPath(e.tag == (la & 0xFFFF_F000) | userBit && la & 0xFFF <= 0xFFE) {
+            fastDataHits &+= 1
             return UInt32(UnsafeRawPointer(bitPattern: Int(la) &+ e.delta).unsafelyUnwrapped.loadUnaligned(as: UInt16.self))
         }
         return try readSlow(la, 2)
@@ -27,6 +29,7 @@ extension CPU {
     @inline(__always) func read32(_ la: UInt32) throws(Fault) -> UInt32 {
         let e = fast.read[FastTLB.index(la)]
         if _fastPath(e.tag == (la & 0xFFFF_F000) | userBit && la & 0xFFF <= 0xFFC) {
+            fastDataHits &+= 1
             return UnsafeRawPointer(bitPattern: Int(la) &+ e.delta).unsafelyUnwrapped.loadUnaligned(as: UInt32.self)
         }
         return try readSlow(la, 4)
@@ -42,6 +45,7 @@ extension CPU {
     @inline(__always) func write8(_ la: UInt32, _ v: UInt32) throws(Fault) {
         let e = fast.write[FastTLB.index(la)]
         if _fastPath(e.tag == (la & 0xFFFF_F000) | userBit) {
+            fastDataHits &+= 1
             UnsafeMutableRawPointer(bitPattern: Int(la) &+ e.delta).unsafelyUnwrapped.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
             return
         }
@@ -51,6 +55,7 @@ extension CPU {
     @inline(__always) func write16(_ la: UInt32, _ v: UInt32) throws(Fault) {
         let e = fast.write[FastTLB.index(la)]
         if _fastPath(e.tag == (la & 0xFFFF_F000) | userBit && la & 0xFFF <= 0xFFE) {
+            fastDataHits &+= 1
             UnsafeMutableRawPointer(bitPattern: Int(la) &+ e.delta).unsafelyUnwrapped.storeBytes(of: UInt16(truncatingIfNeeded: v), as: UInt16.self)
             return
         }
@@ -60,6 +65,7 @@ extension CPU {
     @inline(__always) func write32(_ la: UInt32, _ v: UInt32) throws(Fault) {
         let e = fast.write[FastTLB.index(la)]
         if _fastPath(e.tag == (la & 0xFFFF_F000) | userBit && la & 0xFFF <= 0xFFC) {
+            fastDataHits &+= 1
             UnsafeMutableRawPointer(bitPattern: Int(la) &+ e.delta).unsafelyUnwrapped.storeBytes(of: v, as: UInt32.self)
             return
         }
