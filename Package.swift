@@ -7,6 +7,7 @@
 //   Devices     port/MMIO device state machines (UART, PIC, PIT, debug-exit, ...).
 //   ELF         libelf-backed ELF32 reading, symbols, Multiboot header/info.
 //   Disasm      capstone-backed disassembly.
+//   GDBRemote   the GDB remote serial protocol, sans-IO (bytes in, typed commands out).
 //   Machine     assembles CPU + devices, Multiboot boot, the virtual-time run loop.
 //   NooksEmuCLI the `nooks-emu` commands, as a library so tests can drive them.
 import PackageDescription
@@ -30,9 +31,10 @@ let package = Package(
         .target(name: "Devices", path: "Sources/Devices"),
         .target(name: "ELF", dependencies: ["CLibElf"], path: "Sources/ELF"),
         .target(name: "Disasm", dependencies: ["CCapstone"], path: "Sources/Disasm"),
+        .target(name: "GDBRemote", path: "Sources/GDBRemote"),
         .target(name: "Machine", dependencies: ["Core", "Devices", "ELF"], path: "Sources/Machine"),
         .target(name: "NooksEmuCLI",
-                dependencies: ["Machine", "Disasm", "ELF",
+                dependencies: ["Machine", "Disasm", "ELF", "GDBRemote",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 path: "Sources/NooksEmuCLI"),
         .executableTarget(name: "nooks-emu", dependencies: ["NooksEmuCLI"], path: "Sources/nooks-emu"),
@@ -43,5 +45,6 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF", "Disasm"], path: "Tests/ELFTests"),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "ELF"], path: "Tests/MachineTests"),
         .testTarget(name: "CLITests", dependencies: ["NooksEmuCLI"], path: "Tests/CLITests"),
+        .testTarget(name: "GDBRemoteTests", dependencies: ["GDBRemote"], path: "Tests/GDBRemoteTests"),
     ]
 )

@@ -1,0 +1,1 @@
+// GDB remote protocol: placeholder until the module lands.
