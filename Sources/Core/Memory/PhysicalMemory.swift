@@ -5,6 +5,15 @@
 // a device or unmapped (reads as all ones, writes are dropped and counted, as on
 // a PC bus). Per-page code generations let the decode cache notice writes to
 // pages it has decoded instructions from — whoever writes (CPU, DMA, loader).
+//
+// RAM comes from an anonymous mmap: the host zeroes pages lazily, so a 128 MiB
+// guest costs only the memory it touches.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A device reached through memory-mapped I/O.
 public protocol MMIOHandler: AnyObject {
@@ -48,8 +57,9 @@ public final class PhysicalMemory {
         let sz = max(4096, (requested + 4095) & ~4095)
         size = sz
         pageCount = sz >> 12
-        base = UnsafeMutableRawPointer.allocate(byteCount: sz, alignment: 4096)
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: sz)
+        let p = mmap(nil, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let p, p != MAP_FAILED else { fatalError("cannot reserve \(sz >> 20) MiB of guest RAM") }
+        base = p
         codePage = .allocate(capacity: pageCount)
         codePage.initialize(repeating: 0, count: pageCount)
         codeGen = .allocate(capacity: pageCount)
@@ -57,7 +67,7 @@ public final class PhysicalMemory {
     }
 
     deinit {
-        base.deallocate()
+        munmap(base, size)
         codePage.deallocate()
         codeGen.deallocate()
     }
