@@ -41,7 +41,8 @@ void tss_set_esp0(u32 esp0)
 
 /*
  * gdt_init - fill and load the GDT, reload CS with a far jump and the data
- * segment registers with __KERNEL_DS, then load the task register.
+ * segment registers with __KERNEL_DS, load the task register, and load a
+ * null LDT (after reset LDTR would describe 64 KiB at address 0).
  * Runs first thing at boot, replacing the boot loader's GDT.
  */
 void gdt_init(void)
@@ -70,8 +71,9 @@ void gdt_init(void)
 			     "movw %w2, %%fs\n\t"
 			     "movw %w2, %%gs\n\t"
 			     "movw %w2, %%ss\n\t"
-			     "ltr %w3"
+			     "ltr %w3\n\t"
+			     "lldt %w4"
 			     :
-			     : "m"(gdtr), "i"(__KERNEL_CS), "r"(__KERNEL_DS), "r"(__TSS_SEL)
+			     : "m"(gdtr), "i"(__KERNEL_CS), "r"(__KERNEL_DS), "r"(__TSS_SEL), "r"(0)
 			     : "memory");
 }

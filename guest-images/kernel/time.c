@@ -18,15 +18,17 @@
 
 volatile unsigned long jiffies;
 volatile u64 jiffies_64;
+volatile unsigned long user_ticks;
 
 /* timer_interrupt - IRQ 0: one tick. */
 static void timer_interrupt(int irq, void *dev_id, struct pt_regs *regs)
 {
 	(void)irq;
 	(void)dev_id;
-	(void)regs;
 	jiffies_64++;
 	jiffies++;
+	if (user_mode(regs))
+		user_ticks++;
 }
 
 /* time_init - see asm/timex.h. */

@@ -15,8 +15,10 @@
  *  top of RAM  +------------------------------+
  *              | unmapped                     |
  *  KMAP_BASE   +------------------------------+
- *              | temporary mappings, tests    |  not global; see pgtable.h
+ *              | temporary mappings (4 MiB)   |  page table always present
  *  KMAP_END    +------------------------------+
+ *              | free PDEs for self-tests     |  TEST_PDE_BASE .. + 12 MiB
+ *              +------------------------------+
  *              | unmapped                     |
  *  0xffffffff  +------------------------------+
  */
@@ -46,9 +48,11 @@
 
 #define KERNEL_LOAD_ADDR 0x00100000ul	/* 1 MiB: where the Multiboot loader puts us */
 
-/* A 16 MiB window (four page tables' worth) for temporary mappings. */
+/* A 4 MiB window for temporary mappings; its page table always exists. */
 #define KMAP_BASE 0xe0000000ul
-#define KMAP_END 0xe1000000ul
+#define KMAP_END 0xe0400000ul
+/* Three 4 MiB slots whose PDEs are left empty for tests to fill. */
+#define TEST_PDE_BASE 0xe0400000ul
 
 /* Identity mapping: physical address == virtual address for all RAM. */
 #define __pa(va) ((unsigned long)(va))

@@ -10,6 +10,8 @@
 
 extern volatile unsigned long jiffies;
 extern volatile u64 jiffies_64;
+/* user_ticks - ticks that interrupted ring 3 code (user time, in jiffies). */
+extern volatile unsigned long user_ticks;
 
 /* time_after(a, b) - is tick a later than tick b?  Correct across wrap-around. */
 #define time_after(a, b) ((long)((b) - (a)) < 0)
