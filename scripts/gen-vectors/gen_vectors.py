@@ -23,7 +23,8 @@ import random
 import sys
 import zlib
 
-from unicorn import Uc, UcError, UC_ARCH_X86, UC_MODE_32, UC_PROT_ALL, UC_HOOK_INTR, UC_HOOK_CODE
+from unicorn import (Uc, UcError, UC_ARCH_X86, UC_MODE_32, UC_PROT_ALL, UC_HOOK_INTR, UC_HOOK_CODE,
+                     UC_ERR_INSN_INVALID)
 from unicorn import x86_const as X
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -98,7 +99,11 @@ def run_unicorn(code, regs, eflags, windows, count, control, rep):
         else:
             uc.emu_start(CODE, CODE + len(code))
     except UcError as e:
-        raise GenError("unicorn error: %s" % e)
+        if e.errno != UC_ERR_INSN_INVALID:
+            raise GenError("unicorn error: %s" % e)
+        # Unicorn reports #UD as an error, with EIP at the faulting instruction.
+        state["exc"] = (6, [uc.reg_read(r) for r in UREGS], uc.reg_read(X.UC_X86_REG_EIP),
+                        uc.reg_read(X.UC_X86_REG_EFLAGS))
     if state["exc"] is not None:
         exc, fregs, eip, efl = state["exc"]
     else:
@@ -252,7 +257,7 @@ class Group:
     # ---- emitting
 
     def emit(self, st, name, instrs, fmask, count=None, control=False, rep=False, rmask=0xFF,
-             exc=None, any_exc=False, synthetic=None, oracle_code=None):
+             exc=None, any_exc=False, synthetic=None, oracle_code=None, fixed_count=False):
         code = b"".join(instrs)
         if count is None:
             count = len(instrs)
@@ -276,7 +281,8 @@ class Group:
         if not control and not rep:
             if got_exc is None and res["eip"] != CODE + len(code):
                 raise GenError("%s: straight-line code ended at 0x%x" % (name, res["eip"]))
-            count = res["steps"]  # includes a faulting instruction; follows forward branches
+            if not fixed_count:
+                count = res["steps"]  # includes a faulting instruction; follows forward branches
         n = self.names.get(name, 0)
         self.names[name] = n + 1
         v = {
@@ -1347,6 +1353,261 @@ def gen_chain(g):
         g.emit(st, "branch", instrs, d_taken & d_fall)
 
 
+# ---- faults: #UD and #DE after other instructions; the state before the fault is kept
+
+
+def gen_fault(g):
+    rng = g.rng
+    for pre in ([], [b"\x40"], [b"\x01\xc8", b"\x4b"]):
+        st = State(g)
+        g.emit(st, "ud2.after%d" % len(pre), pre + [b"\x0f\x0b"], STATUS, count=len(pre) + 1, exc=6, fixed_count=True)
+    # lock on a register destination, and on instructions that cannot be locked
+    for _ in range(6):
+        st = State(g)
+        opi = rng.choice([0, 1, 2, 3, 4, 5, 6])
+        code = b"\xf0" + bytes([opi * 8 + 1]) + modrm(rng.randrange(8), rng.randrange(8))
+        pre = [b"\x41"] if rng.random() < 0.5 else []
+        g.emit(st, "lock_reg", pre + [code], STATUS, count=len(pre) + 1, exc=6, fixed_count=True)
+    for _ in range(3):
+        st = State(g)
+        st.window()
+        m = g.mem(st, data_target(g, 32))
+        r = g.reg(st, 32)
+        g.emit(st, "lock_cmp", [b"\x42", b"\xf0\x39" + modrm(r, m)], STATUS, count=2, exc=6, fixed_count=True)
+    # divide error after flag-setting instructions (the flags of those must survive)
+    for w in (8, 16, 32):
+        for _ in range(3):
+            st = State(g)
+            a, b = g.reg(st, 32, avoid=(EAX, EDX)), g.reg(st, 32, avoid=(EAX, EDX))
+            z = g.reg(st, w, avoid=(EAX, EDX))
+            st.set(z, w, 0)
+            pre = [bytes([0x01]) + modrm(b, a), b"\x0f\x9c" + modrm(0, rng.choice([EAX, EDX]))]
+            g.emit(st, "div0_after%d" % w, pre + [opsize(w) + bytes([0xF6 + (w != 8)]) + modrm(6, z)],
+                   STATUS, count=3, exc=0, fixed_count=True)
+
+
+# ---- page-crossing memory accesses (data across 0x3000, stack across 0x8000)
+
+CROSS_WIN = 0x2FC0
+
+
+def cross_state(g):
+    st = State(g)
+    st.window(CROSS_WIN, 128)
+    return st
+
+
+def cross_target(g, size):
+    return 0x3000 - g.rng.randrange(1, size)
+
+
+def gen_cross(g):
+    rng = g.rng
+    for w in (16, 32):
+        p = opsize(w)
+        for name, mk in (("load", lambda r, m: b"\x8b" + modrm(r, m)),
+                         ("store", lambda r, m: b"\x89" + modrm(r, m)),
+                         ("add", lambda r, m: b"\x01" + modrm(r, m)),
+                         ("adc_load", lambda r, m: b"\x13" + modrm(r, m)),
+                         ("xchg", lambda r, m: b"\x87" + modrm(r, m)),
+                         ("xadd", lambda r, m: b"\x0f\xc1" + modrm(r, m)),
+                         ("lock_add", lambda r, m: b"\xf0\x01" + modrm(r, m)),
+                         ("cmpxchg", lambda r, m: b"\x0f\xb1" + modrm(r, m)),
+                         ("shl_imm", lambda r, m: b"\xc1" + modrm(4, m) + bytes([rng.randrange(1, 8)])),
+                         ("inc", lambda r, m: b"\xff" + modrm(0, m)),
+                         ("movzx8", lambda r, m: b"\x0f\xb6" + modrm(r, m)),
+                         ("test", lambda r, m: b"\x85" + modrm(r, m))):
+            for _ in range(3):
+                st = cross_state(g)
+                t = cross_target(g, w // 8)
+                m = g.mem(st, t)
+                r = g.reg(st, w, avoid=(EAX,))
+                st.set(r, w, g.val(w))
+                if name == "cmpxchg" and rng.random() < 0.5:
+                    st.set(EAX, w, st.peek(t, w // 8))
+                fm = STATUS & ~AF if name in ("shl_imm", "test") else STATUS
+                if name == "shl_imm":
+                    fm &= ~OF
+                g.emit(st, "%s%d" % (name, w), [p + mk(r, m)], fm)
+    for _ in range(4):
+        st = cross_state(g)
+        st.used |= {EAX, EDX, EBX, ECX}
+        t = cross_target(g, 8)
+        m = g.mem(st, t)
+        cur = st.peek(t, 8)
+        if rng.random() < 0.5:
+            cur ^= 1 << rng.randrange(64)
+        st.regs[EAX], st.regs[EDX] = cur & 0xFFFFFFFF, cur >> 32
+        g.emit(st, "cmpxchg8b", [b"\x0f\xc7" + modrm(1, m)], STATUS)
+    # bit-string offsets that land on the far page
+    for _ in range(4):
+        st = cross_state(g)
+        m = g.mem(st, 0x2FF0)
+        o = g.reg(st, 32)
+        st.set(o, 32, rng.randrange(8 * 12, 8 * 40))
+        g.emit(st, "bts_far", [b"\x0f\xab" + modrm(o, m)], CF | ZF)
+    # string moves across the boundary
+    for name, code, unit in (("rep_movsd", b"\xf3\xa5", 4), ("rep_movsb", b"\xf3\xa4", 1), ("rep_stosd", b"\xf3\xab", 4)):
+        for _ in range(3):
+            st = cross_state(g)
+            n = rng.randrange(2, 8)
+            st.regs[ECX] = n
+            st.regs[ESI] = 0x3000 - rng.randrange(1, n * unit)  # source crosses going up
+            st.regs[EDI] = CROSS_WIN + rng.randrange(0, 8) if name != "rep_stosd" else 0x3000 - rng.randrange(1, n * unit)
+            if name == "rep_movsd" and rng.random() < 0.5:
+                st.regs[ESI], st.regs[EDI] = CROSS_WIN + rng.randrange(0, 8), 0x3000 - rng.randrange(1, n * unit)
+            g.emit(st, name, [code], STATUS, rep=True)
+    # unaligned stack straddling 0x8000
+    for off in (1, 2, 3):
+        st = stack_state(g, 0x8000 + off)
+        g.emit(st, "push_unaligned%d" % off, [b"\x50"], STATUS)
+        st = stack_state(g, 0x8000 - off)
+        g.emit(st, "pop_unaligned%d" % off, [b"\x5b"], STATUS)
+        st = stack_state(g, 0x8000 + off)
+        g.emit(st, "call_ret%d" % off, [b"\xe8\x01\x00\x00\x00", b"\xcc", b"\xc3"], STATUS, count=2, control=True)
+
+
+# ---- self-modifying code: stores into instructions that have not run yet
+
+
+def gen_smc(g):
+    rng = g.rng
+    for i in range(12):
+        st = State(g)
+        # mov byte [abs], imm8 patches the opcode of a later one-byte instruction
+        dist = rng.randrange(0, 4)  # how many instructions between the store and the patched one
+        store_len = 7
+        filler = [bytes([0x40 + rng.randrange(8)]) for _ in range(dist)]
+        target = CODE + store_len + dist
+        new = 0x40 + rng.randrange(16)  # inc/dec reg
+        if new in (0x44, 0x4C):
+            new = 0x41
+        old = bytes([0x48 + rng.randrange(4)])
+        instrs = [b"\xc6\x05" + le(target, 4) + bytes([new])] + filler + [old, b"\x90"]
+        code = b"".join(instrs)
+        st.windows.append([CODE, bytearray(code)])
+        g.emit(st, "patch_opcode.d%d" % dist, instrs, STATUS, fixed_count=True)
+    for i in range(6):
+        st = State(g)
+        # mov dword [abs], imm32 rewrites the immediate of a later mov eax, imm32
+        dist = rng.randrange(0, 3)
+        filler = [b"\x90"] * dist
+        target = CODE + 10 + dist + 1
+        instrs = [b"\xc7\x05" + le(target, 4) + le(rng.getrandbits(32), 4)] + filler + [b"\xb8" + le(rng.getrandbits(32), 4)]
+        code = b"".join(instrs)
+        st.windows.append([CODE, bytearray(code)])
+        g.emit(st, "patch_imm.d%d" % dist, instrs, STATUS, fixed_count=True)
+    for i in range(4):
+        st = State(g)
+        # rep stosb overwrites the rest of the code with nops (0x90); then they run
+        tail = [bytes([0x40 + rng.randrange(8)]) for _ in range(4)]
+        head = [b"\xbf" + le(0, 4), b"\xb9\x04\x00\x00\x00", b"\xb0\x90", b"\xfc", b"\xf3\xaa"]
+        hl = sum(len(x) for x in head)
+        head[0] = b"\xbf" + le(CODE + hl, 4)
+        instrs = head + tail
+        code = b"".join(instrs)
+        st.windows.append([CODE, bytearray(code)])
+        st.eflags &= ~DF
+        # rep=True: the harness steps it, counting a rep instruction once whatever the CPU's
+        # convention for counting iterations.
+        g.emit(st, "stos_over_code", instrs, STATUS, rep=True)
+
+
+# ---- small loops (typical compiled C): backward branches, decode-cache reuse, flag chains
+
+
+class Asm:
+    """A two-pass assembler for short loops: byte strings, labels and rel8 jumps/calls."""
+
+    def __init__(self):
+        self.items = []
+
+    def b(self, code):
+        self.items.append(("b", code))
+        return self
+
+    def label(self, name):
+        self.items.append(("l", name))
+        return self
+
+    def j(self, opcode, name):  # opcode 0x70+cc or 0xEB
+        self.items.append(("j", opcode, name))
+        return self
+
+    def call(self, name):
+        self.items.append(("c", name))
+        return self
+
+    def assemble(self):
+        pos, labels = 0, {}
+        for it in self.items:
+            if it[0] == "l":
+                labels[it[1]] = pos
+            else:
+                pos += len(it[1]) if it[0] == "b" else (2 if it[0] == "j" else 5)
+        out, pos = [], 0
+        for it in self.items:
+            if it[0] == "b":
+                out.append(it[1])
+                pos += len(it[1])
+            elif it[0] == "j":
+                d = labels[it[2]] - (pos + 2)
+                assert -128 <= d <= 127
+                out.append(bytes([it[1]]) + le(d, 1))
+                pos += 2
+            elif it[0] == "c":
+                out.append(b"\xe8" + le(labels[it[1]] - (pos + 5), 4))
+                pos += 5
+        return out
+
+
+JNZ, JZ, JL, JMP = 0x75, 0x74, 0x7C, 0xEB
+
+
+def gen_loop(g):
+    rng = g.rng
+    progs = []
+    # sum of an array: xor eax,eax; L: add eax,[esi+ecx*4-4]; dec ecx; jnz L
+    progs.append(("sum", lambda: Asm().b(b"\x31\xc0").label("L").b(b"\x03\x44\x8e\xfc").b(b"\x49").j(JNZ, "L"),
+                  lambda st: st.regs.__setitem__(ESI, DATA) or st.regs.__setitem__(ECX, rng.randrange(1, 16))))
+    # byte copy: L: mov al,[esi]; mov [edi],al; inc esi; inc edi; dec ecx; jnz L
+    progs.append(("copy", lambda: Asm().label("L").b(b"\x8a\x06").b(b"\x88\x07").b(b"\x46\x47\x49").j(JNZ, "L"),
+                  lambda st: (st.regs.__setitem__(ESI, DATA), st.regs.__setitem__(EDI, DATA + 32),
+                              st.regs.__setitem__(ECX, rng.randrange(1, 32)))))
+    # strlen: xor eax,eax; L: cmp byte [esi+eax],0; je E; inc eax; jmp L; E:
+    progs.append(("strlen", lambda: Asm().b(b"\x31\xc0").label("L").b(b"\x80\x3c\x06\x00").j(JZ, "E").b(b"\x40").j(JMP, "L").label("E"),
+                  lambda st: (st.regs.__setitem__(ESI, DATA), st.poke(DATA + rng.randrange(0, 40), 0, 1))))
+    # popcount: xor eax,eax; L: test ecx,ecx; jz E; lea edx,[ecx-1]; and ecx,edx; inc eax; jmp L; E:
+    progs.append(("popcount", lambda: Asm().b(b"\x31\xc0").label("L").b(b"\x85\xc9").j(JZ, "E").b(b"\x8d\x51\xff\x21\xd1\x40").j(JMP, "L").label("E"),
+                  lambda st: None))
+    # count elements below edx: xor eax,eax; L: cmp [esi],edx; setl bl; movzx ebx,bl; add eax,ebx; add esi,4; dec ecx; jnz L
+    progs.append(("count_lt", lambda: Asm().b(b"\x31\xc0").label("L").b(b"\x39\x16\x0f\x9c\xc3\x0f\xb6\xdb\x01\xd8\x83\xc6\x04\x49").j(JNZ, "L"),
+                  lambda st: (st.regs.__setitem__(ESI, DATA), st.regs.__setitem__(ECX, rng.randrange(1, 16)))))
+    # bignum add with carry through dec/lea: L: mov eax,[esi]; adc [edi],eax; lea esi,[esi+4]; lea edi,[edi+4]; dec ecx; jnz L
+    progs.append(("bignum_adc", lambda: Asm().label("L").b(b"\x8b\x06\x11\x07\x8d\x76\x04\x8d\x7f\x04\x49").j(JNZ, "L"),
+                  lambda st: (st.regs.__setitem__(ESI, DATA), st.regs.__setitem__(EDI, DATA + 32),
+                              st.regs.__setitem__(ECX, rng.randrange(1, 8)))))
+    # max with cmov: mov eax,[esi]; L: mov edx,[esi+ecx*4]; cmp edx,eax; cmovg eax,edx; dec ecx; jnz L
+    progs.append(("max_cmov", lambda: Asm().b(b"\x8b\x06").label("L").b(b"\x8b\x14\x8e\x39\xc2\x0f\x4f\xc2\x49").j(JNZ, "L"),
+                  lambda st: (st.regs.__setitem__(ESI, DATA), st.regs.__setitem__(ECX, rng.randrange(1, 16)))))
+    # hash: L: rol eax,5; movzx edx, byte [esi]; xor eax,edx; imul eax,eax,0x01000193; inc esi; dec ecx; jnz L
+    progs.append(("hash", lambda: Asm().label("L").b(b"\xc1\xc0\x05\x0f\xb6\x16\x31\xd0\x69\xc0\x93\x01\x00\x01\x46\x49").j(JNZ, "L"),
+                  lambda st: (st.regs.__setitem__(ESI, DATA), st.regs.__setitem__(ECX, rng.randrange(1, 40)))))
+    # calls in a loop: L: call F; dec ecx; jnz L; jmp E; F: add eax,ecx; ret; E:
+    progs.append(("call_loop", lambda: Asm().label("L").call("F").b(b"\x49").j(JNZ, "L").j(JMP, "E").label("F").b(b"\x01\xc8\xc3").label("E"),
+                  lambda st: st.regs.__setitem__(ECX, rng.randrange(1, 12))))
+    for name, mk, setup in progs:
+        for _ in range(8):
+            st = State(g)
+            st.window(DATA, 64)
+            if name == "call_loop":
+                st.window(STACK_WIN, 128)
+                st.regs[ESP] = 0x8000
+            setup(st)
+            instrs = mk().assemble()
+            g.emit(st, name, instrs, STATUS & ~AF if name == "popcount" else STATUS)  # popcount ends on test
+
+
 GROUPS = [
     ("alu", gen_alu),
     ("unary", gen_unary),
@@ -1364,6 +1625,10 @@ GROUPS = [
     ("stack", gen_stack),
     ("string", gen_string),
     ("chain", gen_chain),
+    ("fault", gen_fault),
+    ("cross", gen_cross),
+    ("smc", gen_smc),
+    ("loop", gen_loop),
 ]
 
 
