@@ -15,7 +15,7 @@
 # Exit status:
 #   0        the guest powered off through ACPI after printing "reboot: Power down"
 #   2*v+1    the guest wrote v to the ISA debug-exit port 0xf4 (v=0x7f: oops/panic)
-#   3        QEMU exited 0 without the power-down line (a reset or triple fault:
+#   2        QEMU exited 0 without the power-down line (a reset or triple fault:
 #            -no-reboot turns those into a clean QEMU exit)
 #   4        --check-selftest and the self-test summary is missing or shows failures
 #   124      timeout
@@ -73,7 +73,7 @@ if [ "$status" -eq 124 ]; then
 	echo "qemu-run: timeout after ${timeout_s}s" >&2
 elif [ "$status" -eq 0 ] && ! grep -q '^reboot: Power down' "$out"; then
 	echo "qemu-run: QEMU exited without a guest power-down (reset or triple fault?)" >&2
-	status=3
+	status=2
 fi
 if [ "$check_selftest" -eq 1 ] && [ "$status" -eq 0 ] &&
    ! grep -Eq '^selftest: [0-9]+ passed, 0 failed' "$out"; then

@@ -38,8 +38,8 @@ static void readline(void)
 	printk("console: read '%s' (%d bytes)\n", line, n);
 }
 
-/* crash - do something fatal on purpose; returns only for an unknown kind. */
-static void crash(const char *kind)
+/* crash - do something fatal on purpose; returns (1) only for an unknown kind. */
+static int crash(const char *kind)
 {
 	printk("crash: provoking '%s'\n", kind);
 	if (!strcmp(kind, "pf"))
@@ -48,12 +48,12 @@ static void crash(const char *kind)
 		__asm__ __volatile__("ud2");
 	else if (!strcmp(kind, "gp"))
 		__asm__ __volatile__("movw %w0, %%fs" : : "r"(0x1234));
-	else if (!strcmp(kind, "de")) {
-		volatile u32 zero = 0;
-		printk("%u\n", 1 / zero);
-	} else if (!strcmp(kind, "panic"))
+	else if (!strcmp(kind, "de"))
+		__asm__ __volatile__("divl %0" : : "r"(0), "a"(1), "d"(0));
+	else if (!strcmp(kind, "panic"))
 		panic("crash=panic requested");
-	printk("crash: unknown kind '%s'\n", kind);
+	printk("crash: unknown kind '%s' (pf ud gp de panic)\n", kind);
+	return 1;
 }
 
 int kernel_main(void)
@@ -68,6 +68,6 @@ int kernel_main(void)
 	if (strcmp(opt, "0"))
 		failed = selftest_run(opt);
 	if (cmdline_get("crash", opt, sizeof(opt)))
-		crash(opt);
+		failed += crash(opt);
 	return failed > EXIT_MAX_FAILS ? EXIT_MAX_FAILS : failed;
 }

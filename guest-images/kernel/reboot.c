@@ -4,6 +4,7 @@
  */
 #include <asm/io.h>
 #include <asm/system.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/reboot.h>
 
@@ -29,18 +30,16 @@ void machine_debug_exit(int value)
 }
 
 /*
- * machine_poweroff - write SLP_EN to PM1a control.  On a machine without
- * that register the write is ignored: wait a moment, then report and use
- * the debug-exit port with 0 instead.
+ * machine_poweroff - write SLP_EN to PM1a control.  QEMU acts on it
+ * asynchronously (the CPU runs on for a moment), so wait up to half a
+ * second; on a machine without that register the write is ignored: report
+ * it and use the debug-exit port with 0 instead.
  */
 void machine_poweroff(void)
 {
-	int i;
-
 	printk("reboot: Power down\n");
 	outw(ACPI_SLP_EN, ACPI_PM1A_CNT);
-	for (i = 0; i < 1000; i++)
-		io_delay();
+	mdelay(500);
 	printk("reboot: ACPI power-off failed, using debug-exit\n");
 	machine_debug_exit(0);
 }

@@ -12,6 +12,7 @@
 #include <asm/io.h>
 #include <asm/system.h>
 #include <asm/timex.h>
+#include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
@@ -54,4 +55,29 @@ u16 pit_read_count(void)
 	v |= (u16)inb(PIT_CH0) << 8;
 	local_irq_restore(flags);
 	return v;
+}
+
+/*
+ * udelay - poll the PIT counter until us microseconds' worth of input
+ * clocks went by.  The counter runs down from LATCH and reloads, so each
+ * step is (prev - cur) modulo LATCH.  Gives up after a bounded number of
+ * reads in case the counter does not move.
+ */
+void udelay(unsigned long us)
+{
+	u64 want = (u64)us * CLOCK_TICK_RATE / 1000000, seen = 0;
+	u16 prev = pit_read_count(), cur;
+	unsigned long reads = 0, max_reads = 1000 + us * 20;
+
+	while (seen < want && reads++ < max_reads) {
+		cur = pit_read_count();
+		seen += prev >= cur ? prev - cur : prev + (LATCH - cur);
+		prev = cur;
+	}
+}
+
+void mdelay(unsigned long ms)
+{
+	while (ms--)
+		udelay(1000);
 }

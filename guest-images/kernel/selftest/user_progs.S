@@ -114,20 +114,21 @@ user_ud2_insn:
 	ud2
 
 /*
- * user_prog_ticks - spin in ring 3 until times() says 2 ticks passed:
- * exit(0), or exit(1) after 200000 rounds of 1000 spins.
+ * user_prog_ticks - spin in ring 3 until times() says 3 ticks passed:
+ * exit(0), or exit(1) after 2000 rounds of 100000 spins.  The spins are
+ * long so that the ticks almost surely land in ring 3, not in times().
  */
 	.globl user_prog_ticks
 user_prog_ticks:
 	SYSCALL(__NR_times)
 	movl %eax, %esi
-	movl $200000, %edi
-1:	movl $1000, %ecx
+	movl $2000, %edi
+1:	movl $100000, %ecx
 2:	decl %ecx
 	jnz 2b
 	SYSCALL(__NR_times)
 	subl %esi, %eax
-	cmpl $2, %eax
+	cmpl $3, %eax
 	jae 3f
 	decl %edi
 	jnz 1b
