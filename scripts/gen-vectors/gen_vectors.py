@@ -1608,6 +1608,113 @@ def gen_loop(g):
             g.emit(st, name, instrs, STATUS & ~AF if name == "popcount" else STATUS)  # popcount ends on test
 
 
+# ---- the rest of what the decoder accepts: lods/scas/cmps, loop family, xlat, enter/leave,
+#      lahf/sahf, flag instructions, multi-byte nops
+
+
+def gen_misc(g):
+    rng = g.rng
+    # lods
+    for name, code, unit in (("lodsb", b"\xac", 1), ("lodsw", b"\x66\xad", 2), ("lodsd", b"\xad", 4)):
+        for df in (0, 1):
+            st = State(g)
+            st.window(DATA, 64)
+            st.eflags |= DF * df
+            st.regs[ESI] = DATA + rng.randrange(0, 64 - unit + 1)
+            g.emit(st, "%s.df%d" % (name, df), [code], STATUS)
+    # scas / cmps, alone and with repe/repne (flags as for cmp; ZF may end the loop early)
+    for name, code, unit, two in (("scasb", b"\xae", 1, False), ("scasd", b"\xaf", 4, False),
+                                  ("cmpsb", b"\xa6", 1, True), ("cmpsd", b"\xa7", 4, True)):
+        for prefix in (b"", b"\xf3", b"\xf2"):
+            for df in ((0, 0, 0, 1) if prefix else (0, 1)):
+                st = State(g)
+                st.window(DATA, 128)
+                st.eflags |= DF * df
+                n = rng.randrange(0, 12)
+                span = n * unit
+                a = DATA + rng.randrange(0, 64 - max(span, unit) + 1)
+                b = DATA + 64 + rng.randrange(0, 64 - max(span, unit) + 1)
+                if df:
+                    a += max(span - unit, 0)
+                    b += max(span - unit, 0)
+                step = -unit if df else unit
+                if two:
+                    # make the two buffers equal up to a random point (repe) or differ (repne)
+                    stop = rng.randrange(0, n + 1)
+                    for i in range(n):
+                        if prefix == b"\xf2":
+                            if i != stop:
+                                st.poke(b + i * step, (st.peek(a + i * step, unit) + 1) & MASK[unit * 8], unit)
+                        elif i < stop:
+                            st.poke(b + i * step, st.peek(a + i * step, unit), unit)
+                    st.regs[ESI], st.regs[EDI] = a, b
+                else:
+                    st.regs[EDI] = b
+                    val = rng.getrandbits(unit * 8)
+                    if prefix == b"\xf3":  # repe scas: a run of equal elements, then maybe a different one
+                        stop = rng.randrange(0, n + 1)
+                        for i in range(stop):
+                            st.poke(b + i * step, val, unit)
+                    elif n:
+                        st.poke(b + rng.randrange(n) * step, val, unit)
+                    st.set(EAX, unit * 8 if unit != 1 else 8, val)
+                if prefix:
+                    st.regs[ECX] = n
+                g.emit(st, "%s%s.df%d" % ({b"": "", b"\xf3": "repe_", b"\xf2": "repne_"}[prefix], name, df),
+                       [prefix + code], STATUS, rep=bool(prefix))
+    # loop / loope / loopne / jecxz
+    for opc, name in ((0xE2, "loop"), (0xE1, "loope"), (0xE0, "loopne"), (0xE3, "jecxz")):
+        for ecx in (0, 1, 2, None, None, None):
+            st = State(g)
+            if ecx is not None:
+                st.regs[ECX] = ecx
+            g.emit(st, name, [bytes([opc]) + le(rng.randrange(-128, 128), 1)], STATUS, count=1, control=True)
+    # xlat
+    for _ in range(3):
+        st = State(g)
+        st.window(DATA, 256)
+        st.regs[EBX] = DATA
+        g.emit(st, "xlat", [b"\xd7"], STATUS)
+    # enter / leave
+    for level in (0, 0, 1, 2, 3):
+        st = stack_state(g, 0x8000 + 4 * rng.randrange(0, 8))
+        st.regs[EBP] = 0x8000 + 4 * rng.randrange(0, 15)
+        size = rng.choice([0, 4, 8, 12])
+        g.emit(st, "enter.l%d" % level, [b"\xc8" + le(size, 2) + bytes([level])], STATUS)
+    for _ in range(3):
+        st = stack_state(g)
+        st.regs[EBP] = 0x8000 + 4 * rng.randrange(-6, 7)
+        g.emit(st, "leave", [b"\xc9"], STATUS)
+    # lahf / sahf
+    for _ in range(4):
+        st = State(g)
+        g.emit(st, "lahf", [b"\x9f"], STATUS)
+        st = State(g)
+        g.emit(st, "sahf", [b"\x9e"], STATUS)
+    # flag instructions
+    for name, code in (("cmc", b"\xf5"), ("clc", b"\xf8"), ("stc", b"\xf9"), ("cli", b"\xfa"),
+                       ("sti", b"\xfb"), ("cld", b"\xfc"), ("std", b"\xfd")):
+        for _ in range(2):
+            st = State(g)
+            st.eflags |= rng.choice([0, DF])
+            g.emit(st, name, [code], STATUS)
+    # cmc/stc/clc feeding adc: the carry must reach the consumer
+    for name, code in (("cmc", b"\xf5"), ("clc", b"\xf8"), ("stc", b"\xf9")):
+        st = State(g)
+        g.emit(st, name + "_adc", [b"\x01\xd8", code, b"\x11\xca"], STATUS)
+    # multi-byte nops (0f 1f /0)
+    for code in (b"\x0f\x1f\x00", b"\x0f\x1f\x40\x00", b"\x0f\x1f\x44\x00\x00", b"\x66\x0f\x1f\x44\x00\x00",
+                 b"\x0f\x1f\x80\x00\x00\x00\x00", b"\x0f\x1f\x84\x00\x00\x00\x00\x00"):
+        st = State(g)
+        g.emit(st, "nopl", [code], STATUS)
+    # into with OF=0 does nothing. (INT3 / INT n / INTO with OF=1 are not generated: with
+    # exceptionsToHost our CPU delivers software interrupts through the (empty) IDT, while
+    # Unicorn's hook reports the trap itself; the two answer different questions.)
+    st = State(g)
+    st.eflags &= ~OF
+    g.emit(st, "into.of0", [b"\xce"], STATUS)
+
+
 GROUPS = [
     ("alu", gen_alu),
     ("unary", gen_unary),
@@ -1629,6 +1736,7 @@ GROUPS = [
     ("cross", gen_cross),
     ("smc", gen_smc),
     ("loop", gen_loop),
+    ("misc", gen_misc),
 ]
 
 
