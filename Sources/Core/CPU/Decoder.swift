@@ -50,7 +50,19 @@ struct Decoder {
         if dec.short { return dec.pos > 15 ? .tooLong : .needBytes }
         if dec.pos > 15 { return .tooLong }
         d.len = UInt8(dec.pos)
+        if d.pfx & Prefix.lock != 0 && !Decoder.lockable(d) { d.op = .ud }
         return .ok
+    }
+
+    /// LOCK is allowed only on read-modify-write forms with a memory destination
+    /// (SDM: otherwise #UD). CMP and BT only read, so they are not lockable.
+    static func lockable(_ d: DecodedInstr) -> Bool {
+        switch d.op {
+        case .aluMR_d, .aluMI_d, .aluMR_x, .aluMI_x: return d.sub != 7
+        case .btMR, .btMI: return d.sub != 0
+        case .unaryM_d, .unaryM_x, .cmpxchgMR, .xaddMR, .xchgMR, .cmpxchg8b: return true
+        default: return false
+        }
     }
 
     // MARK: ModRM
