@@ -16,7 +16,8 @@
 #include <linux/kernel.h>
 #include "selftest.h"
 
-#define SPIN_BOUND 50000000ul	/* loop iterations before a wait gives up */
+#define SPIN_BOUND 50000000ul	/* jiffies polls before a wait gives up */
+#define PIT_READ_BOUND 2000000ul	/* PIT counter reads before a wait gives up */
 
 static bool timer_works;
 
@@ -41,7 +42,7 @@ static bool wait_pit_periods(int n)
 	u16 prev = pit_read_count(), c;
 	unsigned long i;
 
-	for (i = 0; i < SPIN_BOUND && n > 0; i++) {
+	for (i = 0; i < PIT_READ_BOUND && n > 0; i++) {
 		c = pit_read_count();
 		if (c > prev)		/* counted down to 1, reloaded LATCH */
 			n--;

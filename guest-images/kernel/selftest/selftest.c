@@ -2,7 +2,9 @@
  * kernel/selftest/selftest.c - the self-test runner and its report lines
  * (format in selftest.h).
  */
+#include <asm/processor.h>
 #include <linux/cmdline.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include "selftest.h"
@@ -62,6 +64,8 @@ void st_skip(const char *name, const char *why)
 int selftest_run(const char *which)
 {
 	bool all = !strcmp(which, "all") || !strcmp(which, "1");
+	unsigned long j0 = jiffies;
+	u64 t0 = rdtsc();
 	unsigned int i;
 
 	passed = failed = skipped = 0;
@@ -73,6 +77,7 @@ int selftest_run(const char *which)
 	}
 	if (skipped)
 		printk("selftest: %d skipped\n", skipped);
+	printk("selftest-time: jiffies=%lu tsc=%llu\n", jiffies - j0, rdtsc() - t0);
 	printk("selftest: %d passed, %d failed\n", passed, failed);
 	return failed;
 }

@@ -1,1 +1,0 @@
-// GDB remote protocol: placeholder until the module lands.
