@@ -17,6 +17,10 @@ struct node {
 	u32 pad[6];	/* 32 bytes: one kmalloc size class */
 };
 
+/*
+ * bench_list - 28*scale rounds: walk the shuffled list, then move every
+ * 64th node to the front.  Frees everything it allocated.
+ */
 u32 bench_list(unsigned int scale)
 {
 	struct node **pool = kmalloc(NODES * sizeof(*pool), GFP_KERNEL), *head = NULL, *n;

@@ -26,6 +26,7 @@ static const struct bench_phase phases[] = {
 	{ "tree", bench_tree },
 };
 
+/* kernel_main - run the phases (see the top of the file); 0 on success. */
 int kernel_main(void)
 {
 	unsigned long scale = cmdline_get_ulong("scale", 100), j_all = jiffies;

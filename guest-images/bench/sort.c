@@ -11,6 +11,7 @@
 #define N 12288
 #define ROUNDS_PER_SCALE 1	/* each round: one quicksort and one heap sort */
 
+/* swap - exchange two elements. */
 static void swap(s32 *a, s32 *b)
 {
 	s32 t = *a;
@@ -19,6 +20,7 @@ static void swap(s32 *a, s32 *b)
 	*b = t;
 }
 
+/* insertion_sort - sort a short array in place (ascending). */
 static void insertion_sort(s32 *a, int n)
 {
 	int i, j;
@@ -31,6 +33,10 @@ static void insertion_sort(s32 *a, int n)
 	}
 }
 
+/*
+ * quicksort - sort in place; recursion only on the smaller part, so
+ * the stack depth stays O(log n).
+ */
 static void quicksort(s32 *a, int n)
 {
 	while (n > 16) {
@@ -66,6 +72,7 @@ static void quicksort(s32 *a, int n)
 	insertion_sort(a, n);
 }
 
+/* sift_down - restore the max-heap property below root in a[0..n). */
 static void sift_down(s32 *a, int root, int n)
 {
 	for (;;) {
@@ -81,6 +88,7 @@ static void sift_down(s32 *a, int root, int n)
 	}
 }
 
+/* heapsort - build a max-heap, then move the maximum to the end n-1 times. */
 static void heapsort(s32 *a, int n)
 {
 	int i;
@@ -107,6 +115,10 @@ static u32 sorted_sum(const s32 *a, int n)
 	return h;
 }
 
+/*
+ * bench_sort - scale rounds of quicksort (wide range) and heap sort (many
+ * duplicates) over N values; every result is verified sorted.
+ */
 u32 bench_sort(unsigned int scale)
 {
 	s32 *a = kmalloc(N * sizeof(s32), GFP_KERNEL);

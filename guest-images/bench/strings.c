@@ -17,6 +17,7 @@
 static char words[WORDS][WORD_MAX];
 static char copies[WORDS][WORD_MAX];
 
+/* make_words - WORDS random words of 4..62 letters from an 8-letter alphabet. */
 static void make_words(struct rnd_state *rs)
 {
 	int i, j, len;
@@ -39,6 +40,10 @@ static u32 fnv1a(const char *s)
 	return h;
 }
 
+/*
+ * bench_strings - 3*scale rounds of copy, mutate, compare, search and
+ * hash over the word table.
+ */
 u32 bench_strings(unsigned int scale)
 {
 	struct rnd_state rs;

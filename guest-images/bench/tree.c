@@ -38,6 +38,7 @@ static struct tnode *insert(struct tnode *root, u32 key)
 	return root;
 }
 
+/* lookup - the node holding key, or NULL. */
 static const struct tnode *lookup(const struct tnode *n, u32 key)
 {
 	while (n && n->key != key)
@@ -59,6 +60,7 @@ static u32 walk(const struct tnode *n, u32 h, u32 *last)
 	return h;
 }
 
+/* free_tree - kfree every node (recursing on the left, looping on the right). */
 static void free_tree(struct tnode *n)
 {
 	while (n) {
@@ -69,6 +71,10 @@ static void free_tree(struct tnode *n)
 	}
 }
 
+/*
+ * bench_tree - scale rounds: build a tree of KEYS random keys, look up
+ * LOOKUPS keys, walk it in order, free it.
+ */
 u32 bench_tree(unsigned int scale)
 {
 	struct rnd_state rs;

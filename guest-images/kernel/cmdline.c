@@ -67,6 +67,7 @@ unsigned long cmdline_get_ulong(const char *key, unsigned long def)
 	return *end ? def : v;
 }
 
+/* cmdline_has - see linux/cmdline.h. */
 bool cmdline_has(const char *key)
 {
 	return cmdline_get(key, NULL, 0);

@@ -44,11 +44,13 @@ static u8 rx_buf[RX_BUF_SIZE];
 static unsigned int rx_head, rx_tail;	/* head: next write; tail: next read */
 static bool rx_irq_on;
 
+/* uart_in - read UART register reg. */
 static inline u8 uart_in(int reg)
 {
 	return inb(COM1_BASE + reg);
 }
 
+/* uart_out - write v to UART register reg. */
 static inline void uart_out(int reg, u8 v)
 {
 	outb(v, COM1_BASE + reg);
@@ -76,6 +78,7 @@ void console_putc(char c)
 	uart_out(UART_THR, (u8)c);
 }
 
+/* console_write - send n bytes, in order (no newline translation). */
 void console_write(const char *s, size_t n)
 {
 	while (n--)

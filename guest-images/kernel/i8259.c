@@ -15,6 +15,7 @@
 
 static u16 cached_irq_mask = 0xffff;	/* 1 = masked; slave in bits 15..8 */
 
+/* write_masks - load cached_irq_mask into both IMRs. */
 static void write_masks(void)
 {
 	outb((u8)cached_irq_mask, PIC_MASTER_IMR);
@@ -53,6 +54,7 @@ void init_8259A(void)
 	local_irq_restore(flags);
 }
 
+/* enable_8259A_irq - unmask irq (its requests reach the CPU). */
 void enable_8259A_irq(unsigned int irq)
 {
 	unsigned long flags;
@@ -63,6 +65,7 @@ void enable_8259A_irq(unsigned int irq)
 	local_irq_restore(flags);
 }
 
+/* disable_8259A_irq - mask irq (requests stay latched in IRR). */
 void disable_8259A_irq(unsigned int irq)
 {
 	unsigned long flags;
@@ -95,16 +98,19 @@ static u16 read_pic_reg(u8 ocw3)
 	return v;
 }
 
+/* pic_read_irr - requests raised but not yet delivered. */
 u16 pic_read_irr(void)
 {
 	return read_pic_reg(PIC_READ_IRR);
 }
 
+/* pic_read_isr - requests delivered and not yet EOIed. */
 u16 pic_read_isr(void)
 {
 	return read_pic_reg(PIC_READ_ISR);
 }
 
+/* pic_read_imr - the mask registers (1 = masked). */
 u16 pic_read_imr(void)
 {
 	return inb(PIC_MASTER_IMR) | ((u16)inb(PIC_SLAVE_IMR) << 8);

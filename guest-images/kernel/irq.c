@@ -51,18 +51,21 @@ void free_irq(unsigned int irq, void *dev_id)
 	local_irq_restore(flags);
 }
 
+/* enable_irq - unmask irq at the PIC. */
 void enable_irq(unsigned int irq)
 {
 	if (irq < NR_IRQS)
 		enable_8259A_irq(irq);
 }
 
+/* disable_irq - mask irq at the PIC. */
 void disable_irq(unsigned int irq)
 {
 	if (irq < NR_IRQS)
 		disable_8259A_irq(irq);
 }
 
+/* irq_count - see linux/interrupt.h. */
 unsigned long irq_count(unsigned int irq)
 {
 	return irq < NR_IRQS ? irq_desc[irq].count : 0;

@@ -56,6 +56,7 @@ static int crash(const char *kind)
 	return 1;
 }
 
+/* kernel_main - see the top of the file. */
 int kernel_main(void)
 {
 	char opt[64];

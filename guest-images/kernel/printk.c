@@ -34,6 +34,7 @@ int vprintk(const char *fmt, va_list ap)
 	return n;
 }
 
+/* printk - see linux/kernel.h. */
 int printk(const char *fmt, ...)
 {
 	va_list ap;

@@ -10,6 +10,7 @@
 
 static bool use_debug_port;
 
+/* exit_use_debug_port - see linux/reboot.h. */
 void exit_use_debug_port(bool on)
 {
 	use_debug_port = on;

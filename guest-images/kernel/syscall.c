@@ -20,6 +20,10 @@ static bool user_range_ok(u32 p, u32 len)
 	return p >= lo && len <= hi - lo && p <= hi - len;
 }
 
+/*
+ * sys_write - __NR_write: fd 1 or 2 to the console; the buffer must lie
+ * in the ring 3 sections.  Returns len, -EBADF or -EFAULT.
+ */
 static long sys_write(u32 fd, u32 buf, u32 len)
 {
 	if (fd != 1 && fd != 2)

@@ -76,6 +76,7 @@ void udelay(unsigned long us)
 	}
 }
 
+/* mdelay - udelay(1000), ms times. */
 void mdelay(unsigned long ms)
 {
 	while (ms--)

@@ -70,11 +70,13 @@ u64 __udivmoddi4(u64 n, u64 d, u64 *rem)
 	return q;
 }
 
+/* __udivdi3 - unsigned 64-bit n / d. */
 u64 __udivdi3(u64 n, u64 d)
 {
 	return __udivmoddi4(n, d, NULL);
 }
 
+/* __umoddi3 - unsigned 64-bit n % d. */
 u64 __umoddi3(u64 n, u64 d)
 {
 	u64 r;

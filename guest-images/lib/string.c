@@ -61,6 +61,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/* memcmp - compare n bytes as unsigned chars: <0, 0 or >0. */
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const u8 *p = a, *q = b;
@@ -71,6 +72,7 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/* memchr - the first byte equal to c in s[0..n), or NULL. */
 void *memchr(const void *s, int c, size_t n)
 {
 	const u8 *p = s;
@@ -81,6 +83,7 @@ void *memchr(const void *s, int c, size_t n)
 	return NULL;
 }
 
+/* strlen - the number of bytes before the NUL. */
 size_t strlen(const char *s)
 {
 	const char *p = s;
@@ -90,6 +93,7 @@ size_t strlen(const char *s)
 	return p - s;
 }
 
+/* strnlen - strlen, but look at no more than max bytes. */
 size_t strnlen(const char *s, size_t max)
 {
 	size_t n = 0;
@@ -99,6 +103,7 @@ size_t strnlen(const char *s, size_t max)
 	return n;
 }
 
+/* strcmp - compare as unsigned chars: -1, 0 or 1. */
 int strcmp(const char *a, const char *b)
 {
 	while (*a && *a == *b) {
@@ -108,6 +113,7 @@ int strcmp(const char *a, const char *b)
 	return (u8)*a < (u8)*b ? -1 : (u8)*a > (u8)*b;
 }
 
+/* strncmp - strcmp over at most n bytes. */
 int strncmp(const char *a, const char *b, size_t n)
 {
 	for (; n; n--, a++, b++) {
@@ -119,6 +125,7 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* strchr - the first c in s (c may be NUL), or NULL. */
 char *strchr(const char *s, int c)
 {
 	for (;; s++) {
@@ -129,6 +136,7 @@ char *strchr(const char *s, int c)
 	}
 }
 
+/* strrchr - the last c in s, or NULL. */
 char *strrchr(const char *s, int c)
 {
 	const char *last = NULL;
@@ -141,6 +149,7 @@ char *strrchr(const char *s, int c)
 	}
 }
 
+/* strcpy - copy src with its NUL; dst must be big enough. */
 char *strcpy(char *dst, const char *src)
 {
 	char *d = dst;

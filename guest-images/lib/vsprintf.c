@@ -23,6 +23,7 @@ struct out {
 	size_t size, pos;
 };
 
+/* put - append c if it fits (always counted). */
 static void put(struct out *o, char c)
 {
 	if (o->pos + 1 < o->size)
@@ -30,6 +31,7 @@ static void put(struct out *o, char c)
 	o->pos++;
 }
 
+/* put_repeat - put c n times (nothing if n <= 0). */
 static void put_repeat(struct out *o, char c, int n)
 {
 	while (n-- > 0)
@@ -95,6 +97,7 @@ static void put_number(struct out *o, u64 v, bool neg, unsigned int base, bool u
 		put_repeat(o, ' ', width);
 }
 
+/* put_string - s (NULL: "(null)"), cut to prec, padded to width. */
 static void put_string(struct out *o, const char *s, int flags, int width, int prec)
 {
 	int len;
@@ -226,6 +229,7 @@ done:
 	return (int)o.pos;
 }
 
+/* snprintf - see linux/kernel.h. */
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
@@ -271,6 +275,7 @@ unsigned long simple_strtoul(const char *s, char **end, unsigned int base)
 	return v;
 }
 
+/* simple_strtol - simple_strtoul with an optional leading minus. */
 long simple_strtol(const char *s, char **end, unsigned int base)
 {
 	if (*s == '-')

@@ -22,22 +22,26 @@ unsigned long max_pfn;			/* mem_map covers pfn [0, max_pfn) */
 static unsigned long free_count, ram_count;
 static unsigned long lowest_free;	/* no free page below this pfn */
 
+/* page_state - mem_map[pfn] (layout in linux/mm.h), 0xff beyond RAM. */
 u8 page_state(unsigned long pfn)
 {
 	return pfn < max_pfn ? mem_map[pfn] : 0xff;
 }
 
+/* set_page_state - change mem_map[pfn]; for kmalloc and the allocator itself. */
 void set_page_state(unsigned long pfn, u8 state)
 {
 	BUG_ON(pfn >= max_pfn);
 	mem_map[pfn] = state;
 }
 
+/* nr_free_pages - pages the allocator can still hand out. */
 unsigned long nr_free_pages(void)
 {
 	return free_count;
 }
 
+/* nr_ram_pages - pages that were free after boot (managed RAM). */
 unsigned long nr_ram_pages(void)
 {
 	return ram_count;

@@ -58,6 +58,7 @@ void unmap_page(pde_t *pgdir, unsigned long va)
 	}
 }
 
+/* in_range - is va in [start, end)? */
 static bool in_range(unsigned long va, const char *start, const char *end)
 {
 	return va >= (unsigned long)start && va < (unsigned long)end;

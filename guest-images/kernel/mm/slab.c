@@ -69,6 +69,7 @@ static bool grow(unsigned int c)
 	return true;
 }
 
+/* kmalloc_init - empty every free list (boot). */
 void kmalloc_init(void)
 {
 	unsigned int c;
@@ -96,6 +97,7 @@ void *kmalloc(size_t size, int gfp)
 	return o;
 }
 
+/* kzalloc - kmalloc, then zero the size bytes asked for. */
 void *kzalloc(size_t size, int gfp)
 {
 	void *p = kmalloc(size, gfp);

@@ -39,6 +39,7 @@ static void r_and(u32 a, u32 b, u32 fin, int bits, struct ref *r) { (void)fin; r
 static void r_or(u32 a, u32 b, u32 fin, int bits, struct ref *r) { (void)fin; ref_logic(a | b, bits, r); }
 static void r_xor(u32 a, u32 b, u32 fin, int bits, struct ref *r) { (void)fin; ref_logic(a ^ b, bits, r); }
 
+/* r_cmp - CMP: SUB flags, destination unchanged. */
 static void r_cmp(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	(void)fin;
@@ -46,6 +47,7 @@ static void r_cmp(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 	r->res = a;
 }
 
+/* r_test - TEST: AND flags, destination unchanged. */
 static void r_test(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	(void)fin;
@@ -61,6 +63,7 @@ static void r_inc(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 	r->flags = (r->flags & ~CF) | (fin & CF);
 }
 
+/* r_dec - DEC: SUB 1 flags, CF unchanged. */
 static void r_dec(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	(void)b;
@@ -68,6 +71,7 @@ static void r_dec(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 	r->flags = (r->flags & ~CF) | (fin & CF);
 }
 
+/* r_neg - NEG: 0 - a; CF = (a != 0). */
 static void r_neg(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	(void)b;
@@ -118,6 +122,7 @@ static bool mul_check(const char *name, u32 a, u32 b, u32 hi, u32 lo, u32 fo, u6
 	return false;
 }
 
+/* test_mul - MUL and one-operand IMUL r/m32: EDX:EAX, CF = OF = high half needed. */
 static void test_mul(void)
 {
 	u32 base = flags_base();
@@ -250,6 +255,7 @@ static void test_div(void)
 	st_pass("div");
 }
 
+/* test_idiv - IDIV r/m32 with quotients and remainders of both signs. */
 static void test_idiv(void)
 {
 	int i, j, k;
@@ -372,6 +378,7 @@ static void test_addressing(void)
 
 static const u32 zero_operand[] = { 0 };
 
+/* selftest_alu - the "alu" area. */
 void selftest_alu(void)
 {
 	unsigned int i;

@@ -31,6 +31,7 @@ static u32 bt_model(int op, u32 v, u32 bit)
 	return op == 0 ? v : op == 1 ? v | m : op == 2 ? v & ~m : v ^ m;
 }
 
+/* test_bt - BT/BTS/BTR/BTC reg, reg: offsets taken modulo 32. */
 static void test_bt(void)
 {
 	static const char *const names[] = { "bt", "bts", "btr", "btc" };
@@ -106,6 +107,7 @@ static void test_bsf_bsr(void)
 	st_pass("bsf_bsr");
 }
 
+/* test_bswap - BSWAP reverses the four bytes. */
 static void test_bswap(void)
 {
 	u32 a = 0x12345678, b = 0xff000080;
@@ -210,6 +212,7 @@ static void test_lock(void)
 		  "m %08x CF %u ZF %u x %08x old %08x", m, cf, zf, x, old);
 }
 
+/* selftest_bitops - the "bitops" area. */
 void selftest_bitops(void)
 {
 	test_bt();

@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include "selftest.h"
 
+/* test_multiboot - the magic in EAX and a usable memory map. */
 static void test_multiboot(void)
 {
 	const struct boot_params *bp = &boot_params;
@@ -51,6 +52,7 @@ static void test_modules(void)
 	st_pass("modules");
 }
 
+/* test_image_layout - the linker script: load address and page-aligned groups. */
 static void test_image_layout(void)
 {
 	unsigned long s = (unsigned long)_kernel_start, ro = (unsigned long)_text_ro_end;
@@ -63,6 +65,7 @@ static void test_image_layout(void)
 		  s, ro, bss, end);
 }
 
+/* selftest_boot - the "boot" area. */
 void selftest_boot(void)
 {
 	test_multiboot();

@@ -97,6 +97,10 @@ static void run_jcc(u32 fin, u8 *s, u8 *l)
 #undef JL
 }
 
+/*
+ * test_conditions - SETcc, CMOVcc and Jcc against cc_model() for every
+ * condition and flag combination.
+ */
 static void test_conditions(void)
 {
 	u32 base = flags_base(), cm[16];
@@ -166,6 +170,7 @@ static void test_movx(void)
 	st_pass("movzx_movsx");
 }
 
+/* selftest_cond - the "cond" area. */
 void selftest_cond(void)
 {
 	test_conditions();

@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include "selftest.h"
 
+/* test_cpuid - a printable vendor, leaf 1, and the features the kernel uses. */
 static void test_cpuid(void)
 {
 	const struct cpuinfo_x86 *c = &boot_cpu_data;
@@ -29,6 +30,7 @@ static void test_cpuid(void)
 		  need & ~c->features);
 }
 
+/* test_rdtsc - 1000 reads never go backwards and the last is later. */
 static void test_rdtsc(void)
 {
 	u64 first = rdtsc(), prev = first, t;
@@ -56,6 +58,10 @@ static void test_eflags_bits(void)
 		  (X86_EFLAGS_ID | X86_EFLAGS_AC), "EFLAGS %08x -> %08x", f, g);
 }
 
+/*
+ * test_descriptor_tables - SGDT/SIDT read back what gdt_init/trap_init
+ * loaded; CS, SS, TR hold the kernel selectors; LTR marked the TSS busy.
+ */
 static void test_descriptor_tables(void)
 {
 	struct desc_ptr gdtr, idtr;
@@ -71,6 +77,7 @@ static void test_descriptor_tables(void)
 		  idtr.base, idtr.limit, cs, ss, tr, (gdt[GDT_ENTRY_TSS].hi >> 8) & 0xf);
 }
 
+/* selftest_cpu - the "cpu" area. */
 void selftest_cpu(void)
 {
 	test_cpuid();

@@ -41,6 +41,7 @@ static bool check_fault(const char *name, unsigned long before, u32 vector, u32 
 	return ok;
 }
 
+/* test_divide - #DE for a zero divisor and for a quotient that does not fit. */
 static void test_divide(void)
 {
 	unsigned long before = nr_fixups;
@@ -75,6 +76,7 @@ static void test_divide(void)
 	(void)eip2;
 }
 
+/* test_invalid_opcode - #UD for UD2 and for LOCK on a register destination. */
 static void test_invalid_opcode(void)
 {
 	unsigned long before = nr_fixups;
@@ -106,11 +108,16 @@ static u32 load_fs(u16 sel)
 	return eip;
 }
 
+/* restore_fs - FS back to the kernel data segment. */
 static void restore_fs(void)
 {
 	__asm__ __volatile__("movw %w0, %%fs" : : "r"(__KERNEL_DS));
 }
 
+/*
+ * test_segments - segment loads: #GP(selector) past the GDT limit or into
+ * a missing LDT, #NP(selector) for a not-present descriptor.
+ */
 static void test_segments(void)
 {
 	unsigned long before = nr_fixups;
@@ -160,6 +167,10 @@ static u32 pf_access(unsigned long va, bool write, u32 *val)
 	return eip;
 }
 
+/*
+ * test_page_faults - #PF error codes and CR2 for reads, writes and fetches
+ * of absent pages, and ring 0 writes to read-only pages under CR0.WP.
+ */
 static void test_page_faults(void)
 {
 	unsigned long hole = KMAP_BASE + 0x3000, page = get_zeroed_page(), before;
@@ -290,6 +301,7 @@ static void test_int80_ring0(void)
 	st_expect("int80_ring0", eax == 1, "getpid returned %u", eax);
 }
 
+/* selftest_exc - the "exc" area. */
 void selftest_exc(void)
 {
 	test_divide();

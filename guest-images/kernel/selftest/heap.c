@@ -23,6 +23,7 @@ struct slot {
 
 static struct slot slots[SLOTS];
 
+/* fill - write the pattern of (seed, offset) into p[0..n). */
 static void fill(u8 *p, size_t n, u32 seed)
 {
 	size_t i;
@@ -31,6 +32,7 @@ static void fill(u8 *p, size_t n, u32 seed)
 		p[i] = (u8)(seed + i * 131 + (i >> 8));
 }
 
+/* intact - does p[0..n) still hold the pattern of seed? */
 static bool intact(const u8 *p, size_t n, u32 seed)
 {
 	size_t i;
@@ -65,6 +67,10 @@ static int overlaps(int self, const u8 *p, size_t n)
 	return -1;
 }
 
+/*
+ * test_kmalloc_random - ROUNDS random kmalloc/kfree steps over SLOTS slots;
+ * blocks aligned to 16, never overlapping, never corrupted.
+ */
 static void test_kmalloc_random(void)
 {
 	unsigned long free0 = nr_free_pages();
@@ -109,6 +115,10 @@ static void test_kmalloc_random(void)
 		  "free pages %lu before, %lu after", free0, nr_free_pages());
 }
 
+/*
+ * test_kmalloc_sizes - kzalloc across the size classes and page sizes:
+ * zeroed, ksize big enough, aligned to the class (or a page).
+ */
 static void test_kmalloc_sizes(void)
 {
 	static const size_t sizes[] = { 1, 15, 16, 17, 100, 2048, 2049, 4096, 4097, 65536 };
@@ -145,6 +155,10 @@ static void test_kfree_poison(void)
 	st_expect("kfree_poison", !bad, "%d bytes not poisoned", bad);
 }
 
+/*
+ * test_pages - 64 distinct zeroed pages; order 3 and order 10 blocks
+ * aligned to their size; the free count restored after freeing.
+ */
 static void test_pages(void)
 {
 	unsigned long pages[64], free0 = nr_free_pages(), blk3, blk10;
@@ -182,6 +196,7 @@ static void test_pages(void)
 		  "%08lx, free pages %lu -> %lu", blk3, blk10, free0, nr_free_pages());
 }
 
+/* selftest_heap - the "heap" area. */
 void selftest_heap(void)
 {
 	test_kmalloc_random();

@@ -51,6 +51,7 @@ static bool wait_pit_periods(int n)
 	return n <= 0;
 }
 
+/* test_timer_ticks - jiffies and the IRQ 0 count advance (busy wait). */
 static void test_timer_ticks(void)
 {
 	unsigned long j0 = jiffies, c0 = irq_count(TIMER_IRQ);
@@ -137,6 +138,7 @@ static void test_counters(void)
 		  "jiffies %lu jiffies_64 %llu IRQ0 %lu", j, j64, irq_count(TIMER_IRQ));
 }
 
+/* selftest_irq - the "irq" area. */
 void selftest_irq(void)
 {
 	test_timer_ticks();

@@ -36,6 +36,7 @@ static const struct sdiv_case sdiv_cases[] = {
 	{ -0x123456789abcll, 0x1234567, -1048576, -563900 },
 };
 
+/* test_divdi3 - 64-bit / and % (lib/libgcc.c) against known answers. */
 static void test_divdi3(void)
 {
 	unsigned int i;
@@ -74,6 +75,7 @@ static bool check_fmt(const char *got, int n, const char *want)
 	return false;
 }
 
+/* test_snprintf - conversions, flags, width, precision, 64-bit, truncation. */
 static void test_snprintf(void)
 {
 	char b[96];
@@ -100,6 +102,7 @@ static void test_snprintf(void)
 	st_pass("snprintf");
 }
 
+/* test_string - lib/string.c, including overlapping memmove both ways. */
 static void test_string(void)
 {
 	char buf[32], b2[8];
@@ -127,6 +130,7 @@ static void test_string(void)
 	st_expect("string", ok, "a string function returned a wrong result");
 }
 
+/* test_strtoul - bases 0 (auto), 8, 10, 16 and a sign. */
 static void test_strtoul(void)
 {
 	char *end;
@@ -153,6 +157,7 @@ static void test_prandom(void)
 		  "got %08x %08x %08x", a, b, c);
 }
 
+/* selftest_lib - the "lib" area. */
 void selftest_lib(void)
 {
 	test_divdi3();

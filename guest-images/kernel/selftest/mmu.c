@@ -23,11 +23,13 @@
 
 static unsigned long page1, page2;
 
+/* peek - read the word at va (not cached by the compiler). */
 static u32 peek(unsigned long va)
 {
 	return *(volatile u32 *)va;
 }
 
+/* poke - write the word at va. */
 static void poke(unsigned long va, u32 v)
 {
 	*(volatile u32 *)va = v;
@@ -56,6 +58,7 @@ static bool try_read(unsigned long va, u32 *v)
 	return nr_fixups == before;
 }
 
+/* test_control_regs - PE, PG, WP in CR0; PSE, PGE in CR4; CR3 = kernel_pgdir. */
 static void test_control_regs(void)
 {
 	u32 cr0 = read_cr0(), cr4 = read_cr4(), cr3 = read_cr3();
@@ -88,6 +91,7 @@ static void test_kernel_map(void)
 		  zero & 0xfff, big);
 }
 
+/* test_accessed_dirty - the CPU sets A on the first read, D on the first write. */
 static void test_accessed_dirty(pte_t *pte)
 {
 	pte_t after_read, after_write;
@@ -243,6 +247,7 @@ static void test_pse(void)
 		  "read %08x, written %08x, PDE %08x", v1, v2, pde);
 }
 
+/* selftest_mmu - the "mmu" area. */
 void selftest_mmu(void)
 {
 	pte_t *pte = pte_lookup(kernel_pgdir, TEST_VA, false);

@@ -29,6 +29,7 @@ static void r_and(u32 a, u32 b, u32 fin, int bits, struct ref *r) { (void)fin; r
 static void r_or(u32 a, u32 b, u32 fin, int bits, struct ref *r) { (void)fin; ref_logic(a | b, bits, r); }
 static void r_xor(u32 a, u32 b, u32 fin, int bits, struct ref *r) { (void)fin; ref_logic(a ^ b, bits, r); }
 
+/* r_cmp - CMP: SUB flags, destination unchanged. */
 static void r_cmp(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	(void)fin;
@@ -36,6 +37,7 @@ static void r_cmp(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 	r->res = a;
 }
 
+/* r_inc - INC: ADD 1 flags, CF unchanged. */
 static void r_inc(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	(void)b;
@@ -43,6 +45,7 @@ static void r_inc(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 	r->flags = (r->flags & ~CF) | (fin & CF);
 }
 
+/* r_dec - DEC: SUB 1 flags, CF unchanged. */
 static void r_dec(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	(void)b;
@@ -50,6 +53,7 @@ static void r_dec(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 	r->flags = (r->flags & ~CF) | (fin & CF);
 }
 
+/* r_neg - NEG: 0 - a; CF = (a != 0). */
 static void r_neg(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	(void)b;
@@ -156,6 +160,7 @@ static void test_rolw8(void)
 
 static const u32 zero_operand[] = { 0 };
 
+/* selftest_op16 - the "op16" area. */
 void selftest_op16(void)
 {
 	unsigned int i;

@@ -64,6 +64,7 @@ bool run_op_test(const struct op_test *t, const u32 *as, int na, const u32 *bs, 
 	return true;
 }
 
+/* run_op_test_edges - see opcheck.h. */
 bool run_op_test_edges(const struct op_test *t)
 {
 	return run_op_test(t, st_edge_values, st_nr_edge_values, st_edge_values,

@@ -36,12 +36,14 @@ const int st_nr_edge_values = ARRAY_SIZE(st_edge_values);
 static const char *cur_area;
 static int passed, failed, skipped;
 
+/* st_pass - report check name as passed. */
 void st_pass(const char *name)
 {
 	passed++;
 	printk("selftest: %s.%s ok\n", cur_area, name);
 }
 
+/* st_fail - report check name as failed, with a printf-style detail. */
 void st_fail(const char *name, const char *fmt, ...)
 {
 	static char detail[256];
@@ -54,6 +56,7 @@ void st_fail(const char *name, const char *fmt, ...)
 	printk("selftest: %s.%s FAIL %s\n", cur_area, name, detail);
 }
 
+/* st_skip - report check name as not run, and why. */
 void st_skip(const char *name, const char *why)
 {
 	skipped++;

@@ -52,6 +52,7 @@ static void shift_flags(struct ref *r, u32 res, u32 cf, u32 of, u32 c, int bits)
 		r->defined &= ~CF;
 }
 
+/* r_shl - SHL: CF = last bit out; OF (count 1) = MSB ^ CF. */
 static void r_shl(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	u32 c = b & 31;
@@ -62,6 +63,7 @@ static void r_shl(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 		shift_flags(r, res, cf, msb(res, bits) ^ cf, c, bits);
 }
 
+/* r_shr - SHR: CF = last bit out; OF (count 1) = the old MSB. */
 static void r_shr(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	u32 c = b & 31;
@@ -70,6 +72,7 @@ static void r_shr(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 		shift_flags(r, (u32)((u64)a >> c), (a >> (c - 1)) & 1, msb(a, bits), c, bits);
 }
 
+/* r_sar - SAR: sign-filling shift; OF (count 1) = 0. */
 static void r_sar(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	u32 c = b & 31;
@@ -87,6 +90,7 @@ static void rotate_flags(struct ref *r, u32 res, u32 cf, u32 of, u32 c, u32 fin)
 	r->defined = CF | SF | ZF | AF | PF | (c == 1 ? OF : 0);
 }
 
+/* r_rol - ROL: CF = new LSB; OF (count 1) = MSB ^ CF. */
 static void r_rol(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	u32 c = b & 31, m = width_mask(bits), res;
@@ -101,6 +105,7 @@ static void r_rol(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 	rotate_flags(r, res, res & 1, msb(res, bits) ^ (res & 1), c, fin);
 }
 
+/* r_ror - ROR: CF = new MSB; OF (count 1) = the two top bits differ. */
 static void r_ror(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	u32 c = b & 31, m = width_mask(bits), res;
@@ -131,6 +136,7 @@ static void r_rcl(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 	rotate_flags(r, a, cf, (a >> 31) ^ cf, c, fin);
 }
 
+/* r_rcr - RCR: like r_rcl, rotating right. */
 static void r_rcr(u32 a, u32 b, u32 fin, int bits, struct ref *r)
 {
 	u32 c = b & 31, cf = fin & CF, i;
@@ -192,6 +198,7 @@ static u32 shxd(bool left, u32 a, u32 b, u32 c, u32 fin, u32 *fout, int form)
 	return a;
 }
 
+/* test_shxd - SHLD or SHRD over edge values, counts and the three forms. */
 static void test_shxd(bool left)
 {
 	const char *name = left ? "shld" : "shrd";
@@ -224,6 +231,7 @@ static void test_shxd(bool left)
 	st_pass(name);
 }
 
+/* selftest_shift - the "shift" area. */
 void selftest_shift(void)
 {
 	unsigned int i;

@@ -12,6 +12,7 @@
 
 static u8 src[N + 16], dst[N + 16];
 
+/* fill_src - a recognisable source pattern; a zeroed destination. */
 static void fill_src(void)
 {
 	int i;
@@ -28,6 +29,7 @@ static bool range_eq(int d, int s, int n)
 	       dst[d + n] == 0;
 }
 
+/* test_movs - REP MOVSD (and a zero count), REP MOVSB unaligned, REP MOVSW. */
 static void test_movs(void)
 {
 	u8 *si, *di;
@@ -65,6 +67,7 @@ static void test_movs(void)
 		  "ecx %u esi +%d edi +%d", cx, (int)(si - src), (int)(di - dst));
 }
 
+/* test_stos - REP STOSD and REP STOSB write exactly ECX units. */
 static void test_stos(void)
 {
 	u32 buf[66] = { 0 }, *di = &buf[1], cx = 64, i;
@@ -137,6 +140,7 @@ static void test_scan_compare(void)
 		  (f & CF), "repe cmpsb: esi +%d ecx %u flags %03x", (int)(p - a), cx, f & ARITH);
 }
 
+/* selftest_string - the "string" area. */
 void selftest_string(void)
 {
 	test_movs();

@@ -29,6 +29,7 @@ extern u8 user_stack[], user_stack_top[];
 
 static struct user_result res;
 
+/* run - run_user() the program on the shared user stack into res. */
 static void run(user_prog *p, u32 arg)
 {
 	run_user(p, user_stack_top, arg, &res);
@@ -62,6 +63,10 @@ static void expect_fault(const char *name, u32 vector, u32 err, const void *eip,
 		st_pass(name);
 }
 
+/*
+ * test_syscalls - exit, getpid, write (and -EFAULT), the esp0 frame, the
+ * ring 3 segments and EFLAGS.
+ */
 static void test_syscalls(void)
 {
 	struct pt_regs *r;
@@ -92,6 +97,7 @@ static void test_syscalls(void)
 			res.exited);
 }
 
+/* test_page_faults - ring 3 page faults: error codes with U set, and CR2. */
 static void test_page_faults(void)
 {
 	u32 kernel_word = (u32)&jiffies, hole = KMAP_BASE + 0x7000;
@@ -112,6 +118,10 @@ static void test_page_faults(void)
 		     user_write_insn, (u32)user_prog_getpid);
 }
 
+/*
+ * test_protection - #GP for CLI, HLT, MOV CR, IN and INT on a DPL 0 gate;
+ * #BP and #UD delivered from ring 3.
+ */
 static void test_protection(void)
 {
 	run(user_prog_cli, 0);
@@ -157,6 +167,7 @@ static void test_kernel_state(void)
 		  !irqs_disabled());
 }
 
+/* selftest_user - the "user" area. */
 void selftest_user(void)
 {
 	test_syscalls();
