@@ -61,6 +61,9 @@ public struct PacketDecoder: Sendable {
         return true
     }
 
+    /// Bytes held for the packet in progress; never more than ``maxPayload``.
+    public var bufferedByteCount: Int { payload.count + checksumDigits.count }
+
     /// Consumes `bytes` and returns the events they complete, in order.
     public mutating func feed<S: Sequence>(_ bytes: S) -> [PacketEvent] where S.Element == UInt8 {
         var events: [PacketEvent] = []
