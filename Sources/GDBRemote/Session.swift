@@ -13,6 +13,21 @@
 ///
 /// Not thread-safe: serialize calls (the socket reader and the run loop may
 /// live on different threads; use one lock or one queue for both).
+///
+/// Wiring it up (one thread, no locks):
+/// 1. Listen on 127.0.0.1 only; on accept, halt the machine and create a new
+///    session per connection.
+/// 2. While ``state`` is ``State/halted``: block reading the socket, pass the
+///    bytes to ``receive(_:)``, write its result.
+/// 3. ``GDBTarget/resume(step:)`` only records the request. While ``state`` is
+///    ``State/running``: run the CPU in slices (one instruction when stepping);
+///    between slices poll the socket without blocking and pass any bytes to
+///    ``receive(_:)`` (a Ctrl-C calls ``GDBTarget/interrupt()``). When the CPU
+///    hits a breakpoint, finishes the step, is interrupted or the guest exits,
+///    write ``stopped(_:)``'s result.
+/// 4. When ``isFinished`` (or the socket closes), write any pending bytes and
+///    close the connection; on a closed socket without `D`, call
+///    ``GDBTarget/detach()`` yourself.
 public final class GDBSession {
     /// Where the session is in the conversation.
     public enum State: Equatable, Sendable {

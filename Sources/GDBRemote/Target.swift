@@ -99,9 +99,17 @@ public protocol GDBTarget: AnyObject {
     func writeMemory(address: UInt32, bytes: [UInt8]) -> Bool
 
     /// Inserts a breakpoint or watchpoint covering `length` bytes at `address`
-    /// (`length` is gdb's "kind": 1 for i386 breakpoints, 1/2/4 for watchpoints).
+    /// (`length` is gdb's "kind": 1 for i386 breakpoints, 1/2/4/8 for watchpoints).
     /// Return false if this type is unsupported (gdb gets an empty reply and, for
     /// software breakpoints, falls back to writing `int3` itself).
+    ///
+    /// Breakpoints (software or hardware) stop the machine *before* the
+    /// instruction at `address` executes, with eip == `address`; keep them out of
+    /// guest memory (no `int3` bytes), so memory reads show the original code.
+    /// Watchpoints stop *after* the accessing instruction, reporting the
+    /// accessed address in ``StopReason/watchpoint(_:address:)``. To move past a
+    /// breakpoint gdb removes it, steps and reinserts it, so the target needs no
+    /// "skip the breakpoint at the resume address" rule of its own.
     func insertBreakpoint(_ type: BreakpointType, address: UInt32, length: Int) -> Bool
     /// Removes what ``insertBreakpoint(_:address:length:)`` inserted; false if
     /// unsupported.
