@@ -35,6 +35,8 @@ public enum MachineExit: Sendable, Equatable {
     case instructionLimit
     /// A breakpoint was hit (debugger).
     case breakpoint(UInt32)
+    /// A data watchpoint was hit (debugger).
+    case watchpoint(WatchHit)
     /// Someone asked the machine to stop (debugger, signal).
     case stopped
 }
@@ -176,6 +178,8 @@ public final class Machine: PortIO, InterruptAcknowledge {
                 return .tripleFault(report)
             case .breakpoint(let a):
                 return .breakpoint(a)
+            case .watchpoint(let hit):
+                return .watchpoint(hit)
             case .exception(let v, let c):
                 return .tripleFault(TripleFaultReport(faults: [Fault(v, c)], eip: cpu.eip, cr2: cpu.cr2, cr3: cpu.cr3))
             }

@@ -65,7 +65,7 @@ public enum ExitStatus {
         case .tripleFault: return tripleFault
         case .hang: return hang
         case .instructionLimit: return instructionLimit
-        case .breakpoint, .stopped: return internalError
+        case .breakpoint, .watchpoint, .stopped: return internalError
         }
     }
 }

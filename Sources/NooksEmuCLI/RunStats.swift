@@ -53,6 +53,7 @@ struct RunStats {
         case .hang(let why): return "hang: \(why)"
         case .instructionLimit: return "instruction limit"
         case .breakpoint(let a): return "breakpoint at 0x\(String(a, radix: 16))"
+        case .watchpoint(let h): return "watchpoint at 0x\(String(h.address, radix: 16))"
         case .stopped: return "stopped"
         }
     }

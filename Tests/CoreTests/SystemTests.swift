@@ -379,3 +379,30 @@ struct RepSliceTests {
         #expect(t.cpu.instructions == 4 + 200000 + 2)
     }
 }
+
+@Suite("Debug support")
+struct DebugSupportTests {
+    @Test("a write watchpoint stops after the writing instruction, reads do not trigger it")
+    func watchWrite() throws {
+        let t = TestBench()
+        try t.load("movl (0x5000), %eax\n movl $9, (0x5004)\n mov $1, %ebx\n hlt")
+        t.cpu.setWatchpoints([Watchpoint(address: 0x5004, length: 4, kind: .write)])
+        let r = t.cpu.run(maxInstructions: 100)
+        guard case .watchpoint(let hit) = r else { Issue.record("expected watchpoint, got \(r)"); return }
+        #expect(hit.address == 0x5004 && hit.isWrite && hit.value == 9)
+        #expect(t.cpu.eip == 0x1000 + 5 + 10)
+        #expect(t.cpu[.ebx] == 0)
+    }
+
+    @Test("the history ring records block entries in order")
+    func history() throws {
+        let t = TestBench()
+        t.cpu.setHistory(capacity: 4)
+        try t.load("mov $3, %ecx\n 1: dec %ecx\n jnz 1b\n hlt")
+        _ = t.cpu.run(maxInstructions: 100)
+        let h = t.cpu.historyEntries
+        #expect(h.count == 4)
+        let lastEIP: UInt32 = h.last.map { $0.eip } ?? 0
+        #expect(lastEIP == 0x1008)   // the hlt block
+    }
+}

@@ -121,6 +121,16 @@ public final class CPU {
     var hasBreakpoints = false
     /// Skip the breakpoint at this EIP once (to resume from a breakpoint).
     var skipBreakpointAt: UInt32? = nil
+    /// Data watchpoints (see DebugSupport.swift) and the pages they cover.
+    public internal(set) var watchpoints: [Watchpoint] = []
+    var watchedPages = Set<UInt32>()
+    /// The last watchpoint hit; the run returns `.watchpoint` after the instruction.
+    public internal(set) var watchHit: WatchHit? = nil
+    /// Execution history ring (block entries), when enabled.
+    var history: [HistoryEntry] = []
+    var historyNext = 0
+    var historyCount = 0
+    var recordHistory = false
     /// Called on every CR3 load (old, new) — the crossing tracer listens here.
     public var onCR3Load: ((UInt32, UInt32) -> Void)?
     /// Called on every exception/interrupt delivery (vector, errorCode, eip).

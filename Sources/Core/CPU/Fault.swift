@@ -50,6 +50,8 @@ public enum StopReason: Sendable, Equatable {
     case stopRequested
     /// A breakpoint address was reached (debugger).
     case breakpoint(UInt32)
+    /// A data watchpoint was hit by the instruction that just completed.
+    case watchpoint(WatchHit)
 }
 
 /// What was going on when the CPU triple-faulted.

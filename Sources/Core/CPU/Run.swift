@@ -25,6 +25,7 @@ extension CPU {
                         if skipBreakpointAt == la { skipBreakpointAt = nil } else { return .breakpoint(la) }
                     }
                 }
+                if recordHistory { noteBlockEntry(segBase[1] &+ eip) }
                 var p = first
                 let end = first + n
                 execPage = n > 0 ? Int(try fetchPhysical(segBase[1] &+ eip) >> 12) : -1
@@ -74,6 +75,11 @@ extension CPU {
             stopRequested = false
             deadline = 0
             return .stopRequested
+        }
+        if let hit = watchHit {
+            watchHit = nil
+            deadline = 0
+            return .watchpoint(hit)
         }
         if instructions >= instrLimit { deadline = 0; return .instructionLimit }
         if cycles >= cycleLimit { deadline = 0; return .deadline }

@@ -141,6 +141,7 @@ extension CPU {
     @inline(__always) func fillFastEntry(la: UInt32, pa: UInt32, access: Access, user: Bool, writable: Bool, dirty: Bool) {
         let page = Int(pa >> 12)
         guard page < memory.pageCount else { return }
+        if !watchedPages.isEmpty && watchedPages.contains(la >> 12) { return }
         let i = FastTLB.index(la)
         let tag = (la & 0xFFFF_F000) | (user ? 1 : 0)
         let paPage = Int(pa & 0xFFFF_F000), laPage = Int(la & 0xFFFF_F000)

@@ -80,6 +80,12 @@ extension CPU {
 
     @inline(never)
     func readSlow(_ la: UInt32, _ size: Int) throws(Fault) -> UInt32 {
+        let v = try readSlowUnwatched(la, size)
+        checkWatch(la, size, write: false, value: v)
+        return v
+    }
+
+    func readSlowUnwatched(_ la: UInt32, _ size: Int) throws(Fault) -> UInt32 {
         let user = cpl == 3
         if Int(la & 0xFFF) + size > 0x1000 {
             // Crosses a page: translate both pages before touching anything.
@@ -101,6 +107,11 @@ extension CPU {
 
     @inline(never)
     func writeSlow(_ la: UInt32, _ size: Int, _ v: UInt32) throws(Fault) {
+        try writeSlowUnwatched(la, size, v)
+        checkWatch(la, size, write: true, value: v)
+    }
+
+    func writeSlowUnwatched(_ la: UInt32, _ size: Int, _ v: UInt32) throws(Fault) {
         let user = cpl == 3
         if Int(la & 0xFFF) + size > 0x1000 {
             let pa1 = try translate(la, .write, user: user, fillFast: false)
