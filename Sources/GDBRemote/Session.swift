@@ -102,9 +102,9 @@ public final class GDBSession {
             case .packet(let payload):
                 if !noAckMode { out.append(UInt8(ascii: "+")) }
                 let command = GDBCommand(parsing: payload)
-                let wasAckMode = !noAckMode
                 for reply in handle(command) { out += frame(reply) }
-                if wasAckMode, case .startNoAckMode = command { noAckMode = true }
+                // The QStartNoAckMode packet and its OK are still acked; nothing after.
+                if case .startNoAckMode = command { noAckMode = true }
             }
         }
         return out

@@ -105,6 +105,10 @@ func runGDB(_ commands: [String], target: FakeTarget) throws -> (output: String,
             }
         }
     }
+    // gdb exits once the connection closes; never wait on it forever.
+    let exitDeadline = Date().addingTimeInterval(15)
+    while process.isRunning && Date() < exitDeadline { usleep(10_000) }
+    if process.isRunning { process.terminate() }
     process.waitUntilExit()
     try outFile.close()
     let output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
