@@ -87,8 +87,11 @@ import Testing
         try Data(session()).write(to: url)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.tshark!)
-        process.arguments = ["-r", url.path, "-T", "fields", "-e", "frame.time_epoch", "-e", "_ws.col.Protocol",
-                             "-e", "_ws.col.Info", "-e", "_ws.expert.message"]
+        // Checksum validation on: status 1 = good, 0 = bad, 2 = not checked.
+        process.arguments = ["-r", url.path, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+                             "-T", "fields", "-e", "frame.time_epoch", "-e", "_ws.col.Protocol",
+                             "-e", "_ws.col.Info", "-e", "ip.checksum.status", "-e", "udp.checksum.status",
+                             "-e", "icmp.checksum.status", "-e", "_ws.expert.message"]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -102,6 +105,13 @@ import Testing
         #expect(lines.filter { $0.contains("Echo (ping) reply") }.count == 10)
         #expect(lines.filter { $0.contains("\tECHO\t") || $0.contains("\tUDP\t") }.count == 20)
         #expect(!output.lowercased().contains("bad checksum") && !output.lowercased().contains("malformed"))
+        let ipLines = lines.filter { !$0.contains("\tARP\t") }
+        #expect(ipLines.count == 40)
+        for line in ipLines {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            #expect(fields.count >= 6 && fields[3] == "1", "IP checksum: \(line)")
+            #expect(fields[4] == "1" || fields[5] == "1", "UDP/ICMP checksum: \(line)")
+        }
     }
 
     static let tshark: String? = ["/usr/bin/tshark", "/usr/local/bin/tshark"]
