@@ -9,6 +9,7 @@
 //   Disasm      capstone-backed disassembly.
 //   GDBRemote   the GDB remote serial protocol, sans-IO (bytes in, typed commands out).
 //   Machine     assembles CPU + devices, Multiboot boot, the virtual-time run loop.
+//   Debugger    the step debugger (command language, views, crossings) and the GDB server.
 //   NooksEmuCLI the `nooks-emu` commands, as a library so tests can drive them.
 import PackageDescription
 
@@ -33,8 +34,9 @@ let package = Package(
         .target(name: "Disasm", dependencies: ["CCapstone"], path: "Sources/Disasm"),
         .target(name: "GDBRemote", path: "Sources/GDBRemote"),
         .target(name: "Machine", dependencies: ["Core", "Devices", "ELF"], path: "Sources/Machine"),
+        .target(name: "Debugger", dependencies: ["Machine", "Core", "ELF", "Disasm", "GDBRemote"], path: "Sources/Debugger"),
         .target(name: "NooksEmuCLI",
-                dependencies: ["Machine", "Disasm", "ELF", "GDBRemote",
+                dependencies: ["Machine", "Disasm", "ELF", "GDBRemote", "Debugger",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 path: "Sources/NooksEmuCLI"),
         .executableTarget(name: "nooks-emu", dependencies: ["NooksEmuCLI"], path: "Sources/nooks-emu"),
@@ -46,5 +48,6 @@ let package = Package(
         .testTarget(name: "MachineTests", dependencies: ["Machine", "ELF"], path: "Tests/MachineTests"),
         .testTarget(name: "CLITests", dependencies: ["NooksEmuCLI"], path: "Tests/CLITests"),
         .testTarget(name: "GDBRemoteTests", dependencies: ["GDBRemote"], path: "Tests/GDBRemoteTests"),
+        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Machine", "ELF"], path: "Tests/DebuggerTests"),
     ]
 )

