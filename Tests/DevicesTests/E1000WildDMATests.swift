@@ -102,6 +102,32 @@ import Testing
         #expect(rig.nic.receive(frame))                       // the next buffer is fine
     }
 
+    @Test func addressRangesWrappingPast2To64NeverReachTheClosures() {
+        let ram = FakeRAM()
+        // Closures that would trap on overflow, as a naive machine bridge might.
+        let nic = E1000(dmaRead: { a, n in a + UInt64(n) <= UInt64(ram.bytes.count) ? ram.read(a, n) : nil },
+                        dmaWrite: { a, b in a + UInt64(b.count) <= UInt64(ram.bytes.count) ? ram.write(a, b) : false },
+                        irq: { _ in })
+        nic.programLikeFirmware()
+        nic.configSpace.write(offset: 4, size: 2, value: 0x0107)
+        let d = NICRig.txRing
+        ram.put64(d, 0xFFFF_FFFF_FFFF_FFF0)
+        ram.put32(d + 8, 100 | 0x0B << 24)
+        nic.mmioWrite(offset: Reg.tdbal, size: 4, value: UInt32(d))
+        nic.mmioWrite(offset: Reg.tdlen, size: 4, value: 128)
+        nic.mmioWrite(offset: Reg.tctl, size: 4, value: 0x2)
+        nic.mmioWrite(offset: Reg.tdt, size: 4, value: 1)
+        #expect(nic.counters.dmaErrors == 1 && nic.counters.txDropped == 1)
+        // Receive buffer there too.
+        ram.put64(NICRig.rxRing, 0xFFFF_FFFF_FFFF_FFFF)
+        nic.mmioWrite(offset: Reg.rdbal, size: 4, value: UInt32(NICRig.rxRing))
+        nic.mmioWrite(offset: Reg.rdlen, size: 4, value: 128)
+        nic.mmioWrite(offset: Reg.rdt, size: 4, value: 1)
+        nic.mmioWrite(offset: Reg.rctl, size: 4, value: 0x2)
+        #expect(!nic.receive(Frames.ethernet(to: Frames.guestMAC, type: 0x0800, [1])))
+        #expect(nic.counters.dmaErrors == 2)
+    }
+
     @Test func dmaWithBusMasteringOffIsRefused() {
         let rig = NICRig()
         rig.setUpTX()

@@ -68,6 +68,7 @@ public final class E1000: PCIFunction, MMIODevice, PortDevice {
     public let configSpace: PCIConfigSpace
 
     /// Reads `count` bytes of guest physical memory; nil if any byte is outside RAM.
+    /// The NIC never passes a range that wraps past 2^64 (so `address + count` is safe).
     let dmaRead: (_ address: UInt64, _ count: Int) -> [UInt8]?
     /// Writes guest physical memory; false (nothing written) if any byte is outside RAM.
     let dmaWrite: (_ address: UInt64, _ bytes: [UInt8]) -> Bool
@@ -197,7 +198,8 @@ public final class E1000: PCIFunction, MMIODevice, PortDevice {
             noteDMAError("\(what()) at 0x\(String(address, radix: 16)): bus mastering is disabled (PCI command bit 2)")
             return nil
         }
-        guard count >= 0, let bytes = dmaRead(address, count), bytes.count == count else {
+        guard count >= 0, address <= UInt64.max - UInt64(count),
+              let bytes = dmaRead(address, count), bytes.count == count else {
             noteDMAError("\(what()) at 0x\(String(address, radix: 16)) (\(count) bytes) is outside guest RAM")
             configSpace.setStatusBits(PCIConfigSpace.Status.receivedMasterAbort)
             return nil
@@ -212,7 +214,7 @@ public final class E1000: PCIFunction, MMIODevice, PortDevice {
             noteDMAError("\(what()) at 0x\(String(address, radix: 16)): bus mastering is disabled (PCI command bit 2)")
             return false
         }
-        guard dmaWrite(address, bytes) else {
+        guard address <= UInt64.max - UInt64(bytes.count), dmaWrite(address, bytes) else {
             noteDMAError("\(what()) at 0x\(String(address, radix: 16)) (\(bytes.count) bytes) is outside guest RAM")
             configSpace.setStatusBits(PCIConfigSpace.Status.receivedMasterAbort)
             return false
