@@ -53,6 +53,14 @@ public struct E1000Counters: Equatable, Sendable, Codable {
 /// interrupt moderation: RDTR, RADV, TADV and ITR are stored and ignored, so
 /// every cause asserts the line at once (QEMU delays by ITR/RADV/TADV; a
 /// driver cannot tell the difference except by timing).
+///
+/// Machine wiring, in short: attach to a ``PCIBus`` at slot 3; map and unmap
+/// BAR0 (MMIO, 128 KiB) and BAR1 (I/O, 64 ports) from
+/// ``PCIConfigSpace/onBARChange``; `irq` drives PIC line 11, which must be
+/// level-triggered (ELCR 0x4D1 bit 3, as SeaBIOS sets it); `dmaRead`/`dmaWrite`
+/// copy guest RAM and refuse anything outside it; the backend's answers go
+/// through ``queueForDelivery(_:atCycle:)`` and the run loop calls
+/// ``deliverPending(upToCycle:)`` (see E1000Delivery.swift).
 public final class E1000: PCIFunction, MMIODevice, PortDevice {
     /// QEMU's BAR0 for e1000 in slot 3 of `pc` (SeaBIOS, 7.2, `-m 128`), as observed.
     public static let firmwareMMIOBase: UInt32 = 0xFEBC_0000
@@ -88,7 +96,7 @@ public final class E1000: PCIFunction, MMIODevice, PortDevice {
 
     /// A NIC with `mac` in its EEPROM (QEMU's default 52:54:00:12:34:56), in
     /// its power-on state: PCI command 0, BARs unassigned (see
-    /// ``programLikeFirmware(mmioBase:ioBase:irqLine:)``).
+    /// ``programLikeFirmware(mmioBase:ioBase:irqLine:enableBusMaster:)``).
     public init(mac: MACAddress = .qemuDefault,
                 dmaRead: @escaping (_ address: UInt64, _ count: Int) -> [UInt8]?,
                 dmaWrite: @escaping (_ address: UInt64, _ bytes: [UInt8]) -> Bool,
@@ -113,12 +121,14 @@ public final class E1000: PCIFunction, MMIODevice, PortDevice {
     /// under SeaBIOS: the guest driver enables it (Linux: pci_set_master).
     /// Goes through normal config writes, so ``PCIConfigSpace/onBARChange``
     /// fires: set it first.
+    /// `enableBusMaster: true` also sets command bit 2, for guests that never
+    /// enable it themselves (they would not work under QEMU).
     public func programLikeFirmware(mmioBase: UInt32 = firmwareMMIOBase, ioBase: UInt16 = firmwareIOBase,
-                                    irqLine: UInt8 = firmwareIRQLine) {
+                                    irqLine: UInt8 = firmwareIRQLine, enableBusMaster: Bool = false) {
         configSpace.write(offset: PCIConfigSpace.Offset.bar0, size: 4, value: mmioBase)
         configSpace.write(offset: PCIConfigSpace.Offset.bar0 + 4, size: 4, value: UInt32(ioBase))
         configSpace.write(offset: PCIConfigSpace.Offset.interruptLine, size: 1, value: UInt32(irqLine))
-        configSpace.write(offset: PCIConfigSpace.Offset.command, size: 2, value: 0x0103)
+        configSpace.write(offset: PCIConfigSpace.Offset.command, size: 2, value: enableBusMaster ? 0x0107 : 0x0103)
     }
 
     // MARK: State for callers

@@ -106,7 +106,7 @@ public final class PCIBus: PortDevice {
 
     /// Programs the host bridge as SeaBIOS leaves it under QEMU 7.2 (command
     /// 0x0103: I/O, memory, SERR#). Devices program themselves (e.g.
-    /// ``E1000/programLikeFirmware(mmioBase:ioBase:irqLine:)``).
+    /// ``E1000/programLikeFirmware(mmioBase:ioBase:irqLine:enableBusMaster:)``).
     public func programLikeFirmware() {
         hostBridge.configSpace.write(offset: PCIConfigSpace.Offset.command, size: 2, value: 0x0103)
     }
