@@ -55,7 +55,7 @@ public final class Machine: PortIO, InterruptAcknowledge {
     public private(set) var portB: SystemControlPortB!
 
     /// Everything the guest wrote to COM1.
-    public private(set) var serialOutput: [UInt8] = []
+    public internal(set) var serialOutput: [UInt8] = []
     /// Host-side sink for serial bytes (stdout by default when echoing).
     public var serialSink: ((UInt8) -> Void)?
 

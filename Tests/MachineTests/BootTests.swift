@@ -91,3 +91,32 @@ struct BootTests {
             }
     }
 }
+
+@Suite("Snapshots")
+struct SnapshotTests {
+    @Test("restoring a mid-boot snapshot replays the rest identically")
+    func replay() throws {
+        let kernel = try TestImages.path("kernel.elf")
+        let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: "selftest=irq,mmu,heap", initrd: nil, memoryBytes: 128 << 20)
+        var cfg = MachineConfig()
+        cfg.echoSerial = false
+        let m = Machine(config: cfg)
+        try m.load(plan)
+        #expect(m.run(maxInstructions: 3_000_000) == .instructionLimit)
+        let snap = m.snapshot()
+        let first = m.run()
+        let out1 = m.serialOutput, n1 = m.cpu.instructions, c1 = m.cpu.cycles
+        let t1 = (m.cpu.dtlb.counters.misses, m.cpu.dtlb.counters.flushes, m.cpu.dtlbHits, m.cpu.itlb.counters.misses, m.cpu.itlbHits)
+        m.restore(snap)
+        #expect(m.cpu.instructions == 3_000_000)
+        let second = m.run()
+        #expect(first == second)
+        #expect(first == .powerOff)
+        #expect(m.serialOutput == out1)
+        #expect(m.cpu.instructions == n1)
+        #expect(m.cpu.cycles == c1)
+        // The modeled TLB figures (hits, misses, flushes) replay exactly; how hits split
+        // between the host's fast path and slow path does not matter and may differ.
+        #expect((m.cpu.dtlb.counters.misses, m.cpu.dtlb.counters.flushes, m.cpu.dtlbHits, m.cpu.itlb.counters.misses, m.cpu.itlbHits) == t1)
+    }
+}

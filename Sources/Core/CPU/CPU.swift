@@ -82,7 +82,7 @@ public final class CPU {
 
     // MARK: Interrupt state
     /// The INTR line from the PIC.
-    public private(set) var intrLine = false
+    public internal(set) var intrLine = false
     /// Interrupts are inhibited for one instruction after STI / MOV SS.
     var interruptShadow = false
     public internal(set) var halted = false

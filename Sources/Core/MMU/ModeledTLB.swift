@@ -37,7 +37,7 @@ public struct TLBCounters: Sendable, Equatable {
 }
 
 /// One modeled TLB (instruction or data).
-public struct ModeledTLB: Sendable {
+public struct ModeledTLB: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var vpn: UInt32 = .max       // virtual page number (.max = invalid)
         public var ppn: UInt32 = 0
