@@ -37,6 +37,14 @@ import Testing
         #expect(try roundTrip(peer.snapshot()))
     }
 
+    @Test func snapshotJSONIsByteForByteDeterministic() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let a = try encoder.encode(busyRig().nic.snapshot())
+        let b = try encoder.encode(busyRig().nic.snapshot())
+        #expect(a == b)
+    }
+
     @Test func aRestoredNICContinuesLikeTheOriginal() {
         let a = busyRig()
         let b = NICRig()
@@ -65,7 +73,7 @@ import Testing
         s.regs.mta = []
         s.regs.ra = [1]
         s.regs.stats = Array(repeating: 7, count: 1000)
-        s.regs.plain[0x1234_5678] = 9
+        s.regs.plain = [1, 2, 3]
         s.regs.rdlen = 0xFFFF_FFFF
         s.eeprom.words = [1, 2, 3]
         s.phy.regs = []
@@ -75,7 +83,8 @@ import Testing
         nic.restore(s)
         let r = nic.snapshot()
         #expect(r.regs.mta.count == 128 && r.regs.ra.count == 32 && r.regs.stats.count == 64)
-        #expect(r.regs.plain[0x1234_5678] == nil)
+        #expect(r.regs.plain.count == E1000Reg.plainOffsets.count)
+        #expect(nic.mmioRead(offset: 0x5820, size: 4) == 0x0022_2300)   // read-only MANC from the device
         #expect(r.regs.rdlen == 0xF_FF80)
         #expect(r.eeprom.words.count == 64 && r.phy.regs.count == 32)
         #expect(r.tx.frame.count == E1000TXState.maxFrame)

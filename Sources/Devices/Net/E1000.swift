@@ -327,7 +327,7 @@ public final class E1000: PCIFunction, MMIODevice, PortDevice {
             if let i = Self.index(off, E1000Reg.mtaBase, E1000Reg.mtaCount) { return r.mta[i] }
             if let i = Self.index(off, E1000Reg.raBase, E1000Reg.raCount) { return r.ra[i] }
             if let i = Self.index(off, E1000Reg.vftaBase, E1000Reg.vftaCount) { return r.vfta[i] }
-            return r.plain[off] ?? 0
+            return E1000Reg.plainIndex[off].map { r.plain[$0] } ?? 0
         }
     }
 
@@ -399,7 +399,9 @@ public final class E1000: PCIFunction, MMIODevice, PortDevice {
             if let i = Self.index(off, E1000Reg.mtaBase, E1000Reg.mtaCount) { s.regs.mta[i] = value; return }
             if let i = Self.index(off, E1000Reg.raBase, E1000Reg.raCount) { s.regs.ra[i] = value; return }
             if let i = Self.index(off, E1000Reg.vftaBase, E1000Reg.vftaCount) { s.regs.vfta[i] = value; return }
-            if let p = E1000Reg.plain[off], p.mask != 0 { s.regs.plain[off] = value & p.mask }
+            if let i = E1000Reg.plainIndex[off], let p = E1000Reg.plain[off], p.mask != 0 {
+                s.regs.plain[i] = value & p.mask
+            }
             // STATUS, statistics and unknown registers ignore writes.
         }
     }
@@ -442,7 +444,10 @@ public final class E1000: PCIFunction, MMIODevice, PortDevice {
         r.regs.mta = fit(r.regs.mta, E1000Reg.mtaCount, 0)
         r.regs.vfta = fit(r.regs.vfta, E1000Reg.vftaCount, 0)
         r.regs.stats = fit(r.regs.stats, E1000Reg.statsCount, 0)
-        r.regs.plain = r.regs.plain.filter { E1000Reg.plain[$0.key] != nil }
+        r.regs.plain = zip(E1000Reg.plainOffsets, fit(r.regs.plain, E1000Reg.plainOffsets.count, 0)).map { off, v in
+            let p = E1000Reg.plain[off] ?? (mask: 0, initial: 0)
+            return (v & p.mask) | (p.initial & ~p.mask)
+        }
         r.regs.rdlen &= 0xF_FF80
         r.regs.tdlen &= 0xF_FF80
         r.regs.rdh &= 0xFFFF; r.regs.rdt &= 0xFFFF; r.regs.tdh &= 0xFFFF; r.regs.tdt &= 0xFFFF

@@ -111,6 +111,14 @@ enum E1000Reg {
     }()
 }
 
+extension E1000Reg {
+    /// The stored registers' offsets in ascending order: `E1000Registers.plain[i]`
+    /// holds the register at `plainOffsets[i]` (an array, so snapshots encode
+    /// in a fixed order).
+    static let plainOffsets: [UInt32] = plain.keys.sorted()
+    static let plainIndex: [UInt32: Int] = Dictionary(uniqueKeysWithValues: plainOffsets.enumerated().map { ($1, $0) })
+}
+
 /// The 82540EM's register file as the model keeps it: plain data, snapshotted whole.
 public struct E1000Registers: Equatable, Sendable, Codable {
     public var ctrl: UInt32 = E1000Reg.ctrlInitial
@@ -129,8 +137,8 @@ public struct E1000Registers: Equatable, Sendable, Codable {
     public var vfta = [UInt32](repeating: 0, count: E1000Reg.vftaCount)
     /// 0x4000–0x40FC, one dword each.
     public var stats = [UInt32](repeating: 0, count: E1000Reg.statsCount)
-    /// The other stored registers by offset (see `E1000Reg.plain`).
-    public var plain: [UInt32: UInt32] = E1000Reg.plain.mapValues { $0.initial }
+    /// The other stored registers, in ascending offset order (see `E1000Reg.plain`).
+    public var plain: [UInt32] = E1000Reg.plainOffsets.map { E1000Reg.plain[$0]?.initial ?? 0 }
     /// I/O BAR: IOADDR, the register offset IODATA reaches.
     public var ioAddress: UInt32 = 0
 
