@@ -9,6 +9,12 @@
 //   machine loop: … cpu.run(untilCycle: min(pit, nic.nextDeliveryCycle)) …
 //                 nic.deliverPending(upToCycle: cpu.cycles) ──► receive(frame) ──► RX ring, RXT0
 //
+// A halted CPU must wake for a due frame as for a timer: the machine's next
+// event is min(PIT, nextDeliveryCycle). The wire latency (now + latency) is
+// the machine's choice; QEMU's slirp answers inside the TDT write, i.e. with
+// none, which the model would express as delivery at the next instruction
+// boundary (latency 0).
+//
 // The queue is part of the NIC's snapshot, so a restored machine delivers the
 // same frames at the same cycles.
 
