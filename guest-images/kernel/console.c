@@ -101,7 +101,7 @@ static void rx_interrupt(int irq, void *dev_id, struct pt_regs *regs)
 /* console_enable_rx_irq - see linux/console.h. */
 void console_enable_rx_irq(void)
 {
-	if (request_irq(COM1_IRQ, rx_interrupt, "serial", NULL))
+	if (request_irq(COM1_IRQ, rx_interrupt, 0, "serial", NULL))
 		return;
 	rx_irq_on = true;
 	uart_out(UART_IER, UART_IER_RDI);

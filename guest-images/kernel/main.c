@@ -3,8 +3,11 @@
  *
  * Runs the built-in self-test (selftest=0 skips it, selftest=a,b runs some
  * areas), optionally reads a line of console input (readline=1) and
- * provokes a crash (crash=KIND) to exercise the oops path.  Returns the
- * number of failed checks, which becomes the exit status.
+ * provokes a crash (crash=KIND) to exercise the oops path.  Then brings up
+ * the driver services (timers, PCI, network devices and stack), loads the
+ * Multiboot modules (drivers), runs the workload (workload=...), prints
+ * the counters and unloads the modules.  Returns the number of failed
+ * checks plus failed workloads, which becomes the exit status.
  */
 #include <asm/processor.h>
 #include <asm/setup.h>
@@ -14,6 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/reboot.h>
 #include <linux/string.h>
+#include "workload/workload.h"
 #include "selftest/selftest.h"
 
 /* readline - echo one line typed on COM1 (IRQ-driven input), 10 s timeout. */
@@ -70,5 +74,6 @@ int kernel_main(void)
 		failed = selftest_run(opt);
 	if (cmdline_get("crash", opt, sizeof(opt)))
 		failed += crash(opt);
+	failed += drivers_main();
 	return failed > EXIT_MAX_FAILS ? EXIT_MAX_FAILS : failed;
 }

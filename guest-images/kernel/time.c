@@ -38,7 +38,7 @@ void time_init(void)
 	outb(0x34, PIT_MODE);		/* counter 0, lobyte/hibyte, mode 2, binary */
 	outb(LATCH & 0xff, PIT_CH0);
 	outb(LATCH >> 8, PIT_CH0);
-	if (request_irq(TIMER_IRQ, timer_interrupt, "timer", NULL))
+	if (request_irq(TIMER_IRQ, timer_interrupt, SA_SHIRQ, "timer", NULL))
 		panic("time_init: IRQ 0 busy");
 	printk("time: PIT channel 0 mode 2, count %u, %u Hz\n", LATCH, HZ);
 }

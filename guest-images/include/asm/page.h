@@ -20,6 +20,11 @@
  *              | free PDEs for self-tests     |  TEST_PDE_BASE .. + 12 MiB
  *              +------------------------------+
  *              | unmapped                     |
+ *  IOREMAP_BASE+------------------------------+
+ *              | ioremap window (device MMIO, |  4 KiB pages, PCD|PWT
+ *              | uncached), 64 MiB            |
+ *  IOREMAP_END +------------------------------+
+ *              | unmapped                     |
  *  0xffffffff  +------------------------------+
  */
 #ifndef _ASM_PAGE_H
@@ -53,6 +58,9 @@
 #define KMAP_END 0xe0400000ul
 /* Three 4 MiB slots whose PDEs are left empty for tests to fill. */
 #define TEST_PDE_BASE 0xe0400000ul
+/* ioremap() hands out pages of this window (kernel/mm/ioremap.c). */
+#define IOREMAP_BASE 0xe8000000ul
+#define IOREMAP_END 0xec000000ul
 
 /* Identity mapping: physical address == virtual address for all RAM. */
 #define __pa(va) ((unsigned long)(va))

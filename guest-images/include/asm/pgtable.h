@@ -34,6 +34,9 @@ int map_page(pde_t *pgdir, unsigned long va, unsigned long pa, u32 flags);
 /* unmap_page - clear the PTE of va (if any) and flush its TLB entry. */
 void unmap_page(pde_t *pgdir, unsigned long va);
 
+/* ioremap_init - create the page tables of the ioremap window (boot). */
+void ioremap_init(void);
+
 /* flush_tlb_one - drop the TLB entry for one page (INVLPG), global or not. */
 static inline void flush_tlb_one(unsigned long va)
 {

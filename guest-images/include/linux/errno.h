@@ -19,5 +19,18 @@
 #define EINVAL 22
 #define ENOSPC 28
 #define ENOSYS 38
+#define ESRCH 3
+#define EINTR 4
+#define ENXIO 6
+#define ENOTTY 25
+#define EFBIG 27
+#define ESPIPE 29
+#define ERANGE 34
+#define EMSGSIZE 90
+#define ENETDOWN 100
+#define ENETUNREACH 101
+#define ENOBUFS 105
+#define ETIMEDOUT 110
+#define EHOSTUNREACH 113
 
 #endif
