@@ -147,11 +147,26 @@ static void do_exception(struct pt_regs *regs)
 	die(trap_name(regs->trapno), regs);
 }
 
+/*
+ * Nooks hook (nooks/recovery.c, absent from images without Nooks): a trap
+ * taken while an isolated extension's protection domain is current runs
+ * with that domain's CR3, in which the kernel is read-only.
+ * nooks_trap_enter must therefore run before trap() writes any kernel data:
+ * it loads the kernel's CR3, and claims exceptions raised inside the
+ * domain (returns true: recovery, not an oops).  nooks_trap_exit undoes it
+ * on the way out.
+ */
+bool nooks_trap_enter(struct pt_regs *regs, unsigned long *state) __attribute__((weak));
+void nooks_trap_exit(struct pt_regs *regs, unsigned long state) __attribute__((weak));
+
 /* trap - called by kernel/entry.S for every vector with the saved frame. */
 void trap(struct pt_regs *regs)
 {
 	unsigned int v = regs->trapno;
+	unsigned long nooks_state = 0;
 
+	if (nooks_trap_enter && nooks_trap_enter(regs, &nooks_state))
+		goto out;
 	if (v >= FIRST_EXTERNAL_VECTOR && v < FIRST_EXTERNAL_VECTOR + NR_IRQS)
 		do_IRQ(v - FIRST_EXTERNAL_VECTOR, regs);
 	else if (v == SYSCALL_VECTOR)
@@ -160,4 +175,7 @@ void trap(struct pt_regs *regs)
 		do_exception(regs);
 	else
 		die("unexpected interrupt", regs);
+out:
+	if (nooks_state)
+		nooks_trap_exit(regs, nooks_state);
 }

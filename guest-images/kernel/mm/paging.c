@@ -19,6 +19,10 @@
 
 pde_t *kernel_pgdir;
 
+/* Nooks hook (nooks/domain.c; weak, absent without Nooks): copy a change
+ * of kernel_pgdir into every protection domain's page table. */
+void nooks_sync_kernel_mapping(unsigned long va, pte_t pte) __attribute__((weak));
+
 /* pte_lookup - see asm/pgtable.h. */
 pte_t *pte_lookup(pde_t *pgdir, unsigned long va, bool create)
 {
@@ -44,6 +48,8 @@ int map_page(pde_t *pgdir, unsigned long va, unsigned long pa, u32 flags)
 		return -ENOMEM;
 	*pte = (pa & PTE_FRAME_MASK) | (flags & PTE_FLAGS_MASK) | PTE_P;
 	flush_tlb_one(va);
+	if (pgdir == kernel_pgdir && nooks_sync_kernel_mapping)
+		nooks_sync_kernel_mapping(va, *pte);
 	return 0;
 }
 
@@ -55,6 +61,8 @@ void unmap_page(pde_t *pgdir, unsigned long va)
 	if (pte) {
 		*pte = 0;
 		flush_tlb_one(va);
+		if (pgdir == kernel_pgdir && nooks_sync_kernel_mapping)
+			nooks_sync_kernel_mapping(va, 0);
 	}
 }
 

@@ -1,0 +1,14 @@
+/*
+ * nooks/nooks.h - the Nooks isolation manager, everything at once:
+ * domains (domain.h), XPC (xpc.h), the object tracker (tracker.h) and
+ * recovery (recovery.h).
+ */
+#ifndef _NOOKS_NOOKS_H
+#define _NOOKS_NOOKS_H
+
+#include <nooks/domain.h>
+#include <nooks/recovery.h>
+#include <nooks/tracker.h>
+#include <nooks/xpc.h>
+
+#endif

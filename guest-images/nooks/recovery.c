@@ -1,0 +1,187 @@
+/*
+ * nooks/recovery.c - the recovery manager (nooks/recovery.h): failure
+ * detection in the trap path (exceptions inside a domain, the livelock
+ * timeout on the timer tick), failed wrapper checks, unwinding, and the
+ * recovery sequence with its restart policy.
+ *
+ * Traps and domains: a ring 0 trap taken inside a domain runs on the
+ * domain's stack with the domain's CR3.  nooks_trap_enter (called first
+ * thing by trap() in kernel/traps.c) loads the kernel's CR3 before anything
+ * in the kernel is written; nooks_trap_exit loads the domain's back last.
+ * The failed domain's code is never resumed: its IRET goes to
+ * nooks_unwind_trampoline (xpc.S) instead, which unwinds the task to the
+ * crossing that entered the domain.
+ */
+#include <asm/irq.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <nooks/nooks.h>
+
+/* From nooks/xpc.c. */
+void nooks_xpc_unwind(struct nooks_domain *d, int error) __attribute__((noreturn));
+bool nooks_task_inside(struct nooks_domain *d);
+
+static struct nooks_domain *unwind_domain;
+
+#define TS_VALID 2ul		/* nooks_trap_enter state: always set */
+#define TS_SWITCHED 1ul		/* we switched CR3 away from a domain */
+
+/* nooks_fail_domain - see nooks/recovery.h.  Also masks the domain's IRQ
+ * lines at once (recovery step 2). */
+void nooks_fail_domain(struct nooks_domain *d, u32 vector, u32 eip, u32 cr2, const char *why)
+{
+	if (d->state != NOOKS_RUNNING)
+		return;
+	d->state = NOOKS_FAILED;
+	d->faults++;
+	d->last_vector = vector;
+	d->last_eip = eip;
+	d->last_cr2 = cr2;
+	d->last_why = why;
+	nooks_stats.faults++;
+	printk("nooks: fault domain=%s vector=%u eip=%08x cr2=%08x why=%s\n", d->name, vector, eip,
+	       cr2, why);
+	nooks_disable_all(d);
+	printk("nooks: disable domain=%s objects=%u\n", d->name, nooks_object_count(d));
+}
+
+/* fault_vector - does this exception vector mean the extension failed?
+ * (debug traps and NMIs do not) */
+static bool fault_vector(u32 v)
+{
+	return v < NR_EXCEPTION_VECTORS && v != X86_TRAP_DB && v != X86_TRAP_NMI &&
+	       v != X86_TRAP_BP;
+}
+
+/* nooks_trap_enter - see nooks/recovery.h. */
+bool nooks_trap_enter(struct pt_regs *regs, unsigned long *state)
+{
+	struct nooks_domain *d = NULL, *prev;
+	struct nooks_xpc_frame *top;
+	u32 cr3;
+
+	if (!nooks_kernel_cr3)
+		return false;
+	cr3 = read_cr3();
+	if (cr3 != nooks_kernel_cr3 && (d = nooks_domain_find(cr3)))
+		write_cr3(nooks_kernel_cr3);	/* before any write to kernel data */
+	prev = nooks_current_domain;
+	nooks_trap_depth++;
+	nooks_current_domain = NULL;
+	*state = (unsigned long)(d ? d : prev) | TS_VALID | (d ? TS_SWITCHED : 0);
+	if (!d)
+		return false;
+	if (fault_vector(regs->trapno)) {
+		nooks_fail_domain(d, regs->trapno, regs->eip,
+				  regs->trapno == X86_TRAP_PF ? read_cr2() : 0, "exception");
+		return true;			/* not the kernel's fault: no oops */
+	}
+	if (regs->trapno == FIRST_EXTERNAL_VECTOR + TIMER_IRQ && d->timeout_ticks) {
+		top = nooks_current_task->top;
+		if (top && top->to == d && jiffies - top->start_jiffies >= d->timeout_ticks)
+			nooks_fail_domain(d, NOOKS_VEC_TIMEOUT, regs->eip, 0, "timeout");
+	}
+	return false;
+}
+
+/* nooks_trap_exit - see nooks/recovery.h. */
+void nooks_trap_exit(struct pt_regs *regs, unsigned long state)
+{
+	struct nooks_domain *d = (struct nooks_domain *)(state & ~3ul);
+
+	nooks_trap_depth--;
+	nooks_current_domain = d;
+	if (!(state & TS_SWITCHED))
+		return;
+	if (d->state != NOOKS_RUNNING) {
+		unwind_domain = d;		/* resume in the unwinder, kernel CR3 */
+		regs->eip = (u32)nooks_unwind_trampoline;
+		return;
+	}
+	write_cr3(d->cr3);			/* last: the kernel is read-only now */
+}
+
+/* nooks_unwind_current - see nooks/recovery.h. */
+void nooks_unwind_current(void)
+{
+	struct nooks_domain *d = unwind_domain;
+
+	nooks_current_domain = NULL;
+	nooks_xpc_unwind(d, d->last_vector == NOOKS_VEC_TIMEOUT ? -ETIMEDOUT : -EFAULT);
+}
+
+/* nooks_check_failed - see nooks/recovery.h. */
+void nooks_check_failed(struct nooks_domain *d, const char *why)
+{
+	nooks_stats.checks_failed++;
+	nooks_fail_domain(d, NOOKS_VEC_CHECK, (u32)__builtin_return_address(0), 0, why);
+	if (nooks_task_inside(d)) {
+		nooks_current_domain = NULL;
+		nooks_xpc_unwind(d, -EFAULT);
+	}
+}
+
+/* recent_restarts - restarts of d within its restart window. */
+static unsigned int recent_restarts(struct nooks_domain *d)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(d->restart_times); i++)
+		if (d->restart_times[i] && jiffies - d->restart_times[i] < d->restart_window)
+			n++;
+	return n;
+}
+
+/* note_restart - remember the time of this restart (oldest slot replaced). */
+static void note_restart(struct nooks_domain *d)
+{
+	unsigned int i, oldest = 0;
+
+	for (i = 1; i < ARRAY_SIZE(d->restart_times); i++)
+		if (d->restart_times[i] < d->restart_times[oldest])
+			oldest = i;
+	d->restart_times[oldest] = jiffies ? jiffies : 1;
+}
+
+/* nooks_recover - see nooks/recovery.h.  The steps after the unwind:
+ * release, restart policy, fresh domain + reload, late release. */
+void nooks_recover(struct nooks_domain *d)
+{
+	struct nooks_object *late;
+	unsigned int n;
+	int err = -ENOSYS;
+
+	d->state = NOOKS_RECOVERING;
+	n = nooks_release_all(d, false);
+	printk("nooks: release domain=%s objects=%u\n", d->name, n);
+	late = nooks_tracker_detach(d);
+	if (recent_restarts(d) >= d->max_restarts || !d->ops || !d->ops->reload) {
+		n = nooks_release_list(d, late);
+		printk("nooks: release-late domain=%s objects=%u\n", d->name, n);
+		d->state = NOOKS_DISABLED;
+		printk("nooks: disabled domain=%s restarts=%u\n", d->name, d->restarts);
+		return;
+	}
+	err = nooks_domain_reset(d);
+	if (!err)
+		err = d->ops->reload(d);
+	if (err)
+		printk("nooks: reload domain=%s failed err=%d\n", d->name, err);
+	else
+		printk("nooks: reload domain=%s ok\n", d->name);
+	n = nooks_release_list(d, late);
+	printk("nooks: release-late domain=%s objects=%u\n", d->name, n);
+	if (err) {
+		d->state = NOOKS_DISABLED;
+		printk("nooks: disabled domain=%s restarts=%u\n", d->name, d->restarts);
+		return;
+	}
+	note_restart(d);
+	d->restarts++;
+	nooks_stats.recoveries++;
+	d->state = NOOKS_RUNNING;
+	printk("nooks: recovered domain=%s restarts=%u\n", d->name, d->restarts);
+}

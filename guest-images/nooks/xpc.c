@@ -1,0 +1,502 @@
+/*
+ * nooks/xpc.c - the C side of extension procedure calls (nooks/xpc.h):
+ * checks, the per-task chain of crossing frames, stack choice, per-call
+ * objects (copy in/out, granted pages), deferred-call queues and counters.
+ * The CR3 load and the stack swap themselves are in nooks/xpc.S.
+ */
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/system.h>
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/stdarg.h>
+#include <linux/string.h>
+#include <nooks/nooks.h>
+
+/* A queued call and the two queues, in the domain-writable defer page. */
+struct nooks_defer_call {
+	void *fn;
+	u32 nargs;
+	u32 args[NOOKS_XPC_MAX_ARGS];
+};
+
+struct nooks_defer_queue {
+	u32 head, tail;			/* head == tail: empty */
+	struct nooks_defer_call slot[NOOKS_DEFER_SLOTS];
+};
+
+struct nooks_defer_area {
+	struct nooks_defer_queue to_ext, to_kernel;
+	u32 ran_to_ext;			/* counted inside the domain, folded by the kernel */
+};
+_Static_assert(sizeof(struct nooks_defer_area) <= PAGE_SIZE, "defer area is one page");
+
+typedef u32 (*nooks_fn8_t)(u32, u32, u32, u32, u32, u32, u32, u32);
+
+static struct nooks_task init_task = { .name = "init" };
+struct nooks_task *nooks_current_task = &init_task;
+struct nooks_stats nooks_stats;
+bool nooks_isolation = true;
+unsigned int nooks_trap_depth;
+
+#define XPC_MAX_DEPTH 32
+
+/* call8 - fn(a[0..7]) as a plain cdecl call (extra arguments are ignored). */
+static u32 call8(void *fn, const u32 *a)
+{
+	return ((nooks_fn8_t)fn)(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+}
+
+/* ---- phase: checks ---- */
+
+/* xpc_check_driver_call - may the kernel call fn in d now?  0 or -errno. */
+static int xpc_check_driver_call(struct nooks_domain *d, void *fn, int nargs)
+{
+	if (!d || d->magic != NOOKS_DOMAIN_MAGIC || !fn)
+		return -EINVAL;
+	if (nargs < 0 || nargs > NOOKS_XPC_MAX_ARGS)
+		return -E2BIG;
+	if (d->state != NOOKS_RUNNING)
+		return -ENODEV;
+	if (nooks_current_task->depth >= XPC_MAX_DEPTH)
+		return -EBUSY;
+	return 0;
+}
+
+/* xpc_check_kernel_call - may d call fn in the kernel?  0 or why not. */
+static const char *xpc_check_kernel_call(struct nooks_domain *d, void *fn, int nargs)
+{
+	(void)d;
+	if (!fn)
+		return "kernel call to NULL";
+	if (nargs < 0 || nargs > NOOKS_XPC_MAX_ARGS)
+		return "kernel call with bad nargs";
+	if (nooks_current_task->depth >= XPC_MAX_DEPTH)
+		return "kernel call nesting too deep";
+	return NULL;
+}
+
+/* ---- phase: frame and stack ---- */
+
+/* stack_busy - is pool stack slot s of d used by a frame on the chain? */
+static bool stack_busy(struct nooks_domain *d, int s)
+{
+	struct nooks_xpc_frame *f;
+
+	for (f = nooks_current_task->top; f; f = f->prev)
+		if (f->to == d && f->fresh_stack && f->stack_slot == s)
+			return true;
+	return false;
+}
+
+/* current_esp - this function's stack pointer (approximately ours). */
+static inline u32 current_esp(void)
+{
+	u32 esp;
+
+	__asm__ __volatile__("movl %%esp, %0" : "=r"(esp));
+	return esp;
+}
+
+/*
+ * pick_domain_stack - where a call into d starts: where the task left d's
+ * stack when d called out (nesting), the current stack if we already run
+ * on one of d's stacks (an IRQ that interrupted d), else a free pool stack.
+ * Returns the top, or 0 if every stack is busy.
+ */
+static u32 pick_domain_stack(struct nooks_domain *d, struct nooks_xpc_frame *nf)
+{
+	struct nooks_xpc_frame *f;
+	u32 esp = current_esp();
+	int s;
+
+	for (f = nooks_current_task->top; f; f = f->prev)
+		if (f->from == d)
+			return f->from_esp - 64;
+	if (nooks_domain_on_stack(d, esp))
+		return esp - 4096;	/* leave room for the C calls before the switch */
+	for (s = 0; s < NOOKS_NR_STACKS; s++) {
+		if (!stack_busy(d, s)) {
+			nf->fresh_stack = true;
+			nf->stack_slot = s;
+			return d->stacks[s] + NOOKS_STACK_SIZE - 16;
+		}
+	}
+	return 0;
+}
+
+/* pick_kernel_stack - where a call from d into the kernel runs: below the
+ * kernel frame that entered d; 0 (stay on this stack) if there is none. */
+static u32 pick_kernel_stack(struct nooks_domain *d)
+{
+	struct nooks_xpc_frame *f;
+
+	for (f = nooks_current_task->top; f; f = f->prev)
+		if (f->to == d)
+			return f->from_esp - 64;
+	return 0;
+}
+
+/* xpc_push_frame - fill in the bookkeeping part of f and link it. */
+static void xpc_push_frame(struct nooks_xpc_frame *f, struct nooks_domain *from,
+			   struct nooks_domain *to)
+{
+	f->from = from;
+	f->to = to;
+	f->start_jiffies = jiffies;
+	f->trap_depth = nooks_trap_depth;
+	f->prev = nooks_current_task->top;
+	nooks_current_task->top = f;
+	nooks_current_task->depth++;
+	if (to)
+		to->active_calls++;
+}
+
+/* xpc_pop_frame - unlink f (the top of the chain). */
+static void xpc_pop_frame(struct nooks_xpc_frame *f)
+{
+	nooks_current_task->top = f->prev;
+	nooks_current_task->depth--;
+	if (f->to)
+		f->to->active_calls--;
+}
+
+/* ---- phase: per-call objects (copy in / copy out / page tracker) ---- */
+
+/* xpc_copy_in - grant pages and make shadow copies on the domain stack
+ * (below f->to_esp, which moves down); -errno on failure. */
+static int xpc_copy_in(struct nooks_xpc_frame *f, struct nooks_domain *d)
+{
+	unsigned int i;
+	unsigned long va;
+	struct nooks_xpc_obj *o;
+	int err;
+
+	for (i = 0; i < f->nobjs; i++) {
+		o = &f->objs[i];
+		if (o->flags & NOOKS_OBJ_GRANT) {
+			for (va = (unsigned long)o->ptr & PAGE_MASK;
+			     va < (unsigned long)o->ptr + o->size; va += PAGE_SIZE)
+				if ((err = nooks_grant_page(d, va)))
+					return err;
+		}
+		if (o->flags & NOOKS_OBJ_COPY) {
+			if (o->size > 2048 || o->argno < 0 || o->argno >= (int)f->nargs)
+				return -EINVAL;
+			f->to_esp = (f->to_esp - o->size) & ~15u;
+			o->shadow = (void *)f->to_esp;
+			if (o->flags & NOOKS_OBJ_IN)
+				memcpy(o->shadow, o->ptr, o->size);
+			else
+				memset(o->shadow, 0, o->size);
+			f->args[o->argno] = (u32)o->shadow;
+		}
+	}
+	return 0;
+}
+
+/* xpc_copy_out - copy shadows back (unless the call failed) and take
+ * granted pages back. */
+static void xpc_copy_out(struct nooks_xpc_frame *f, struct nooks_domain *d, bool ok)
+{
+	unsigned int i;
+	unsigned long va;
+	struct nooks_xpc_obj *o;
+
+	for (i = 0; i < f->nobjs; i++) {
+		o = &f->objs[i];
+		if ((o->flags & NOOKS_OBJ_COPY) && (o->flags & NOOKS_OBJ_OUT) && ok && o->shadow)
+			memcpy(o->ptr, o->shadow, o->size);
+		if (o->flags & NOOKS_OBJ_GRANT)
+			for (va = (unsigned long)o->ptr & PAGE_MASK;
+			     va < (unsigned long)o->ptr + o->size; va += PAGE_SIZE)
+				nooks_ungrant_page(d, va);
+	}
+}
+
+/* ---- phase: deferred calls ---- */
+
+/* queue_put - append fn(args) to q; -ENOSPC when full. */
+static int queue_put(struct nooks_defer_queue *q, void *fn, int nargs, va_list ap)
+{
+	struct nooks_defer_call *c;
+	int i;
+
+	if (nargs < 0 || nargs > NOOKS_XPC_MAX_ARGS)
+		return -E2BIG;
+	if (q->tail - q->head >= NOOKS_DEFER_SLOTS)
+		return -ENOSPC;
+	c = &q->slot[q->tail % NOOKS_DEFER_SLOTS];
+	c->fn = fn;
+	c->nargs = nargs;
+	for (i = 0; i < NOOKS_XPC_MAX_ARGS; i++)
+		c->args[i] = i < nargs ? va_arg(ap, u32) : 0;
+	q->tail++;
+	return 0;
+}
+
+/* queue_run - run and remove every queued call; how many ran. */
+static u32 queue_run(struct nooks_defer_queue *q)
+{
+	u32 n = 0;
+
+	while (q->head != q->tail) {
+		struct nooks_defer_call *c = &q->slot[q->head % NOOKS_DEFER_SLOTS];
+		q->head++;
+		call8(c->fn, c->args);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * xpc_drain_to_ext - runs INSIDE the domain, in place of the called
+ * function: first the calls the kernel deferred for this domain (one
+ * crossing for all of them), then the real function with its arguments.
+ * Touches only the defer page (domain memory) and reads the frame.
+ */
+static u32 xpc_drain_to_ext(u32 a0, u32 a1, u32 a2, u32 a3, u32 a4, u32 a5, u32 a6, u32 a7)
+{
+	struct nooks_xpc_frame *f = nooks_current_task->top;
+	struct nooks_defer_area *q = f->to->defer;
+	u32 a[NOOKS_XPC_MAX_ARGS] = { a0, a1, a2, a3, a4, a5, a6, a7 };
+
+	q->ran_to_ext += queue_run(&q->to_ext);
+	return call8(f->real_fn, a);
+}
+
+/* xpc_drain_to_kernel - run the calls d deferred to the kernel (kernel side). */
+static void xpc_drain_to_kernel(struct nooks_domain *d)
+{
+	u32 n;
+
+	if (!d->defer)
+		return;
+	n = queue_run(&d->defer->to_kernel);
+	d->deferred_out += n;
+	nooks_stats.deferred_to_kernel += n;
+	n = d->defer->ran_to_ext;
+	d->defer->ran_to_ext = 0;
+	d->deferred_in += n;
+	nooks_stats.deferred_to_ext += n;
+}
+
+/* nooks_defer_driver_call - see nooks/xpc.h. */
+int nooks_defer_driver_call(struct nooks_domain *d, void *fn, int nargs, ...)
+{
+	va_list ap;
+	int r;
+
+	if (!d || d->magic != NOOKS_DOMAIN_MAGIC || !d->defer || d->state != NOOKS_RUNNING)
+		return -ENODEV;
+	va_start(ap, nargs);
+	r = queue_put(&d->defer->to_ext, fn, nargs, ap);
+	va_end(ap);
+	return r;
+}
+
+/* nooks_defer_kernel_call - see nooks/xpc.h.  Runs in the domain: writes
+ * only the domain's defer page.  Outside a domain: a plain call. */
+int nooks_defer_kernel_call(void *fn, int nargs, ...)
+{
+	struct nooks_domain *d = nooks_current_domain;
+	u32 a[NOOKS_XPC_MAX_ARGS] = { 0 };
+	va_list ap;
+	int r, i;
+
+	va_start(ap, nargs);
+	if (d && d->defer) {
+		r = queue_put(&d->defer->to_kernel, fn, nargs, ap);
+	} else {
+		for (i = 0; i < nargs && i < NOOKS_XPC_MAX_ARGS; i++)
+			a[i] = va_arg(ap, u32);
+		call8(fn, a);
+		r = 0;
+	}
+	va_end(ap);
+	return r;
+}
+
+/* ---- kernel -> extension ---- */
+
+/* nooks_driver_call_objs - see nooks/xpc.h.  The full path, phase by phase. */
+int nooks_driver_call_objs(struct nooks_domain *d, void *fn, int nargs, const u32 *args,
+			   struct nooks_xpc_obj *objs, unsigned int nobjs)
+{
+	struct nooks_xpc_frame f;
+	struct nooks_domain *prev = nooks_current_domain;
+	int err, i;
+	u32 ret;
+
+	if (!nooks_isolation) {			/* nooks=off: a plain call */
+		u32 a[NOOKS_XPC_MAX_ARGS] = { 0 };
+		for (i = 0; i < nargs && i < NOOKS_XPC_MAX_ARGS; i++)
+			a[i] = args[i];
+		nooks_stats.native_calls++;
+		if (d && d->defer) {
+			d->defer->ran_to_ext += queue_run(&d->defer->to_ext);
+			ret = call8(fn, a);
+			xpc_drain_to_kernel(d);
+			return (int)ret;
+		}
+		return (int)call8(fn, a);
+	}
+	if ((err = xpc_check_driver_call(d, fn, nargs)))
+		return err;
+	memset(&f, 0, sizeof(f));
+	f.fn = fn;
+	f.nargs = nargs;
+	for (i = 0; i < nargs; i++)
+		f.args[i] = args[i];
+	f.objs = objs;
+	f.nobjs = nobjs;
+	f.to_cr3 = d->cr3;
+	f.from_cr3 = nooks_kernel_cr3;
+	f.to_esp = pick_domain_stack(d, &f);
+	if (!f.to_esp)
+		return -EBUSY;
+	if ((err = xpc_copy_in(&f, d))) {
+		xpc_copy_out(&f, d, false);
+		return err;
+	}
+	if (d->defer && d->defer->to_ext.head != d->defer->to_ext.tail) {
+		/* batch the deferred calls into this crossing */
+		f.real_fn = f.fn;
+		f.fn = (void *)xpc_drain_to_ext;
+	}
+	xpc_push_frame(&f, prev, d);
+	if (nooks_setjmp(&f.jb)) {
+		/* unwound by recovery: the domain failed under this call */
+		xpc_copy_out(&f, d, false);
+		xpc_pop_frame(&f);
+		nooks_current_domain = prev;
+		if (!d->active_calls && d->state == NOOKS_FAILED)
+			nooks_recover(d);
+		return f.error;
+	}
+	d->xpc_in++;
+	nooks_stats.xpc_to_ext++;
+	if (f.to_cr3 != f.from_cr3)
+		nooks_stats.cr3_loads += 2;
+	nooks_current_domain = d;
+	ret = nooks_xpc_switch(&f);
+	nooks_current_domain = prev;
+	xpc_pop_frame(&f);
+	xpc_copy_out(&f, d, true);
+	xpc_drain_to_kernel(d);
+	return (int)ret;
+}
+
+/* nooks_driver_callv - see nooks/xpc.h. */
+int nooks_driver_callv(struct nooks_domain *d, void *fn, int nargs, const u32 *args)
+{
+	return nooks_driver_call_objs(d, fn, nargs, args, NULL, 0);
+}
+
+/* nooks_driver_call - see nooks/xpc.h. */
+int nooks_driver_call(struct nooks_domain *d, void *fn, int nargs, ...)
+{
+	u32 a[NOOKS_XPC_MAX_ARGS] = { 0 };
+	va_list ap;
+	int i;
+
+	if (nargs < 0 || nargs > NOOKS_XPC_MAX_ARGS)
+		return -E2BIG;
+	va_start(ap, nargs);
+	for (i = 0; i < nargs; i++)
+		a[i] = va_arg(ap, u32);
+	va_end(ap);
+	return nooks_driver_call_objs(d, fn, nargs, a, NULL, 0);
+}
+
+/* ---- extension -> kernel ---- */
+
+/*
+ * nooks_kernel_call_c - the C part of nooks_kernel_call (xpc.S), entered
+ * with the kernel's CR3 already loaded, still on the domain's stack.
+ * from_cr3 says who called: the kernel (plain call) or a domain.
+ */
+u32 nooks_kernel_call_c(u32 from_cr3, void *fn, int nargs, const u32 *args)
+{
+	struct nooks_domain *d = from_cr3 == nooks_kernel_cr3 ? NULL : nooks_domain_find(from_cr3);
+	struct nooks_xpc_frame f;
+	const char *why;
+	u32 ret;
+	int i;
+
+	if (!d) {
+		u32 a[NOOKS_XPC_MAX_ARGS] = { 0 };
+		for (i = 0; i < nargs && i < NOOKS_XPC_MAX_ARGS; i++)
+			a[i] = args[i];
+		return fn ? call8(fn, a) : (u32)-EINVAL;
+	}
+	if ((why = xpc_check_kernel_call(d, fn, nargs)))
+		nooks_check_failed(d, why);	/* unwinds out of d */
+	memset(&f, 0, sizeof(f));
+	f.fn = fn;
+	f.nargs = nargs;
+	for (i = 0; i < nargs; i++)
+		f.args[i] = args[i];
+	f.to_cr3 = nooks_kernel_cr3;		/* loaded by the entry stub */
+	f.from_cr3 = nooks_kernel_cr3;		/* the stub loads d's on the way out */
+	f.to_esp = pick_kernel_stack(d);
+	xpc_push_frame(&f, d, NULL);
+	d->xpc_out++;
+	nooks_stats.xpc_to_kernel++;
+	nooks_stats.cr3_loads += 2;
+	nooks_current_domain = NULL;
+	ret = nooks_xpc_switch(&f);
+	nooks_current_domain = d;
+	xpc_pop_frame(&f);
+	return ret;
+}
+
+/* nooks_caller_domain - see nooks/xpc.h. */
+struct nooks_domain *nooks_caller_domain(void)
+{
+	struct nooks_xpc_frame *f = nooks_current_task->top;
+
+	return f && !f->to ? f->from : NULL;
+}
+
+/* ---- unwinding (used by nooks/recovery.c) ---- */
+
+/*
+ * nooks_xpc_unwind - send the current task back to the crossing where it
+ * entered d: the oldest frame into d among those pushed at the current
+ * trap depth.  Frames above it are dropped (granted pages taken back).  The
+ * chosen nooks_driver_call returns error.  Does not return; panics if the
+ * task is not inside d.
+ */
+void nooks_xpc_unwind(struct nooks_domain *d, int error)
+{
+	struct nooks_xpc_frame *f, *target = NULL;
+
+	for (f = nooks_current_task->top; f && f->trap_depth == nooks_trap_depth; f = f->prev)
+		if (f->to == d)
+			target = f;
+	if (!target)
+		panic("nooks: unwind: task is not inside domain %s", d->name);
+	while (nooks_current_task->top != target) {
+		f = nooks_current_task->top;
+		if (f->to && f->nobjs)
+			xpc_copy_out(f, f->to, false);
+		xpc_pop_frame(f);
+	}
+	nooks_stats.unwinds++;
+	printk("nooks: unwind domain=%s tasks=1 depth=%u\n", d->name, nooks_current_task->depth);
+	target->error = error;
+	nooks_longjmp(&target->jb, 1);
+}
+
+/* nooks_task_inside - is the current task inside d (at this trap depth)? */
+bool nooks_task_inside(struct nooks_domain *d)
+{
+	struct nooks_xpc_frame *f;
+
+	for (f = nooks_current_task->top; f && f->trap_depth == nooks_trap_depth; f = f->prev)
+		if (f->to == d)
+			return true;
+	return false;
+}
