@@ -18,6 +18,10 @@ public struct MachineConfig: Sendable {
     public var tlb = TLBConfig.default
     /// Echo serial output to the host's stdout as it is produced.
     public var echoSerial = true
+    /// The network (an e1000 and the LAN peer by default, like QEMU's default NIC).
+    public var network: NetworkMode = .peer
+    /// Modeled latency of the LAN peer's replies (default: 10 µs of modeled time).
+    public var netLatencyCycles: UInt64? = nil
     public init() {}
 }
 
@@ -53,6 +57,11 @@ public final class Machine: PortIO, InterruptAcknowledge {
     public private(set) var power: PowerControl!
     public private(set) var cmos = CMOS()
     public private(set) var portB: SystemControlPortB!
+    public let pci = PCIBus()
+    public internal(set) var nic: E1000?
+    public internal(set) var peer: NetPeer?
+    var mmioBridge: MMIOBridge?
+    var pcap: PcapWriter?
 
     /// Everything the guest wrote to COM1.
     public internal(set) var serialOutput: [UInt8] = []
@@ -89,6 +98,7 @@ public final class Machine: PortIO, InterruptAcknowledge {
         bus.map(0x3F8...0x3FF, to: uart)
         bus.map(0xF4...0xF7, to: debugExit)
         bus.map(0x604...0x605, to: power)
+        attachPCIAndNetwork()
         cpu.io = self
         cpu.pic = self
         if config.echoSerial { serialSink = { SerialEcho.stdout($0) } }
@@ -119,7 +129,7 @@ public final class Machine: PortIO, InterruptAcknowledge {
     public func portWrite(_ port: UInt16, size: Int, value: UInt32) {
         bus.write(port: port, size: size, value: value)
         // A device may have scheduled an earlier event (e.g. the PIT was programmed).
-        if let next = pit.nextEventCycle() { cpu.limitRun(toCycle: next) }
+        if let next = nextDeviceEvent() { cpu.limitRun(toCycle: next) }
     }
 
     public func acknowledgeInterrupt() -> UInt8 { pic.acknowledge() }
@@ -156,20 +166,20 @@ public final class Machine: PortIO, InterruptAcknowledge {
                 let bytes = src()
                 if !bytes.isEmpty { uart.receive(bytes) }
             }
-            let next = pit.nextEventCycle() ?? .max
+            let next = nextDeviceEvent() ?? .max
             let budget = limit == .max ? UInt64.max : limit &- cpu.instructions
             let r = cpu.run(untilCycle: next, maxInstructions: budget)
-            pit.advance(to: cpu.cycles)
+            advanceDevices()
             if let e = exitRequest { exitRequest = nil; return e }
             switch r {
             case .deadline, .stopRequested:
                 continue
             case .halted:
-                guard let wake = pit.nextEventCycle() else {
+                guard let wake = nextDeviceEvent() else {
                     return .hang("CPU halted with interrupts enabled but no timer or device event pending")
                 }
                 cpu.advanceIdle(to: wake)
-                pit.advance(to: cpu.cycles)
+                advanceDevices()
             case .haltedForever:
                 return .hang("CPU halted with interrupts disabled (cli; hlt)")
             case .instructionLimit:

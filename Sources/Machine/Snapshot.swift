@@ -17,6 +17,9 @@ public struct MachineSnapshot: Sendable {
     public var portB: SystemControlPortB.Snapshot
     public var bus: PortBus.Snapshot
     public var serialOutput: [UInt8]
+    public var pci: PCIBus.Snapshot
+    public var nic: E1000.Snapshot?
+    public var peer: NetPeer.Snapshot?
 }
 
 extension Machine {
@@ -24,7 +27,7 @@ extension Machine {
         MachineSnapshot(cpu: cpu.snapshot(), ram: memory.copyRAM(), pic: pic.snapshot(), pit: pit.snapshot(),
                         uart: uart.snapshot(), debugExit: debugExit.snapshot(), power: power.snapshot(),
                         cmos: cmos.snapshot(), portB: portB.snapshot(), bus: bus.snapshot(),
-                        serialOutput: serialOutput)
+                        serialOutput: serialOutput, pci: pci.snapshot(), nic: nic?.snapshot(), peer: peer?.snapshot())
     }
 
     /// Restore a snapshot taken from a machine with the same configuration.
@@ -33,8 +36,34 @@ extension Machine {
         pic.restore(s.pic); pit.restore(s.pit); uart.restore(s.uart)
         debugExit.restore(s.debugExit); power.restore(s.power); cmos.restore(s.cmos)
         portB.restore(s.portB); bus.restore(s.bus)
+        pci.restore(s.pci)
+        if let nic, let ns = s.nic {
+            // Restoring calls no callbacks: move the BAR windows by hand.
+            for m in nic.configSpace.mappings { unmapWindow(m) }
+            nic.restore(ns)
+            for m in nic.configSpace.mappings { mapWindow(m, nic) }
+        }
+        if let peer, let ps = s.peer { peer.restore(ps) }
         cpu.restore(s.cpu)
         serialOutput = s.serialOutput
         exitRequest = nil
+    }
+}
+
+extension Machine {
+    func unmapWindow(_ m: PCIBARMapping) {
+        switch m.kind {
+        case .memory32: memory.unmapMMIO(start: m.base)
+        case .io: if m.base <= 0xFFFF { bus.unmap(UInt16(m.base)...UInt16(min(0xFFFF, m.base + m.size - 1))) }
+        }
+    }
+
+    func mapWindow(_ m: PCIBARMapping, _ nic: E1000) {
+        switch m.kind {
+        case .memory32:
+            if let b = mmioBridge, Int(m.base) >= memory.size { memory.mapMMIO(start: m.base, length: m.size, name: "e1000", handler: b) }
+        case .io:
+            if m.base >= 0x1000, m.base + m.size - 1 <= 0xFFFF { bus.map(UInt16(m.base)...UInt16(m.base + m.size - 1), to: nic) }
+        }
     }
 }

@@ -2,6 +2,9 @@
 // and turning them into a loaded Machine.
 
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Core
 import ELF
 import Machine
@@ -38,6 +41,12 @@ struct BootOptions: ParsableArguments {
     @Option(name: .customLong("cost"), help: ArgumentHelp(
         "Override a cost-model entry (repeatable): \(CostOption.keys.joined(separator: ", ")).", valueName: "KEY=CYCLES"))
     var costs: [String] = []
+
+    @Option(help: ArgumentHelp("Network: 'peer' (an e1000 NIC and a LAN peer at 10.0.2.2 answering ARP, ping and UDP echo) or 'none'.", valueName: "MODE"))
+    var net: String = "peer"
+
+    @Option(help: ArgumentHelp("Write every network frame to this pcap file (virtual-time stamps).", valueName: "FILE"))
+    var pcap: String?
 
     func validate() throws {
         _ = try machineConfig()
@@ -77,6 +86,11 @@ struct BootOptions: ParsableArguments {
         if let itlb { (cfg.tlb.itlbEntries, cfg.tlb.itlbWays) = try CostOption.tlbSize(itlb, "--itlb") }
         if let dtlb { (cfg.tlb.dtlbEntries, cfg.tlb.dtlbWays) = try CostOption.tlbSize(dtlb, "--dtlb") }
         cfg.tlb.taggedCR3 = taggedTLB
+        switch net {
+        case "peer": cfg.network = .peer
+        case "none": cfg.network = .none
+        default: throw ValidationError("--net must be 'peer' or 'none' (got '\(net)')")
+        }
         for c in costs { try CostOption.apply(c, to: &cfg.costs) }
         return cfg
     }
@@ -97,6 +111,13 @@ struct BootOptions: ParsableArguments {
         let machine = Machine(config: cfg)
         do { try machine.load(plan) } catch {
             throw fail(error.description, status: ExitStatus.doesNotFit)
+        }
+        if let pcap {
+            guard let f = fopen(pcap, "wb") else { throw fail("cannot write \(pcap)", status: ExitStatus.usage) }
+            machine.capturePackets { bytes in
+                bytes.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, f) }
+                fflush(f)
+            }
         }
         return (machine, plan, kernel)
     }

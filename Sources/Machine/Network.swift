@@ -1,0 +1,90 @@
+// The machine's PCI bus and network: an Intel 82540EM (e1000) at 00:03.0 with
+// IRQ 11 and BAR0 at 0xFEBC0000 (where SeaBIOS puts QEMU's), a peer on the LAN
+// at 10.0.2.2 that answers ARP, ping and UDP echo, and an optional pcap tap.
+//
+// Frames the peer sends back are queued and written into guest RAM only at
+// event boundaries (a fixed modeled latency after the request), so network
+// runs are as deterministic as everything else.
+
+import Core
+import Devices
+
+/// Which network the machine has.
+public enum NetworkMode: Sendable, Equatable {
+    /// No NIC at all.
+    case none
+    /// An e1000 NIC wired to the in-emulator LAN peer (10.0.2.2).
+    case peer
+}
+
+/// Bridges a Devices MMIO device to the CPU's MMIO handler protocol.
+final class MMIOBridge: MMIOHandler {
+    unowned let device: MMIODevice
+    init(_ d: MMIODevice) { device = d }
+    func mmioRead(offset: UInt32, size: Int) -> UInt32 { device.mmioRead(offset: offset, size: size) }
+    func mmioWrite(offset: UInt32, size: Int, value: UInt32) { device.mmioWrite(offset: offset, size: size, value: value) }
+}
+
+extension Machine {
+    func attachPCIAndNetwork() {
+        bus.map(0xCF8...0xCFF, to: pci)
+        guard config.network == .peer else { pci.programLikeFirmware(); return }
+        let nic = E1000(
+            dmaRead: { [unowned self] a, n in self.memory.isRAM(a, count: n) ? self.memory.read(at: UInt32(a), count: n) : nil },
+            dmaWrite: { [unowned self] a, b in self.memory.isRAM(a, count: b.count) && self.memory.write(b, at: UInt32(a)) },
+            irq: { [unowned self] level in self.pic.setIRQ(11, level: level) })
+        let bridge = MMIOBridge(nic)
+        nic.configSpace.onBARChange = { [unowned self, unowned nic] c in
+            switch c.kind {
+            case .memory32:
+                if let o = c.oldBase { self.memory.unmapMMIO(start: o) }
+                if let n = c.newBase, Int(n) >= self.memory.size, UInt64(n) + UInt64(c.size) <= 0x1_0000_0000 {
+                    self.memory.mapMMIO(start: n, length: c.size, name: "e1000", handler: bridge)
+                }
+            case .io:
+                if let o = c.oldBase, o <= 0xFFFF { self.bus.unmap(UInt16(o)...UInt16(min(0xFFFF, o + c.size - 1))) }
+                if let n = c.newBase, n <= 0xFFFF, n + c.size - 1 <= 0xFFFF, n >= 0x1000 {
+                    self.bus.map(UInt16(n)...UInt16(n + c.size - 1), to: nic)
+                }
+            }
+        }
+        pci.attach(nic, slot: 3)
+        pci.programLikeFirmware()
+        nic.programLikeFirmware()
+        // ELCR: IRQs 10 and 11 level-triggered, as SeaBIOS leaves them for PCI.
+        bus.write(port: 0x4D1, size: 1, value: 0x0C)
+        let peer = NetPeer()
+        let latency = config.netLatencyCycles ?? max(1, config.costs.cyclesPerSecond / 100_000)
+        peer.reply = { [unowned self, unowned nic] frame in
+            _ = nic.queueForDelivery(frame, atCycle: self.cpu.cycles &+ latency)
+        }
+        nic.backend = peer
+        nic.onDeliveryScheduled = { [unowned self] due in self.cpu.limitRun(toCycle: due) }
+        nic.tap = { [unowned self] frame, _ in self.pcap?.write(frame, cycles: self.cpu.cycles) }
+        self.nic = nic
+        self.peer = peer
+        self.mmioBridge = bridge
+    }
+
+    /// Write every frame in both directions to a pcap stream (virtual-time stamps).
+    public func capturePackets(to sink: @escaping ([UInt8]) -> Void) {
+        pcap = PcapWriter(cyclesPerSecond: config.costs.cyclesPerSecond, sink: sink)
+    }
+
+    /// The next cycle at which a device needs the machine's attention.
+    func nextDeviceEvent() -> UInt64? {
+        let a = pit.nextEventCycle(), b = nic?.nextDeliveryCycle
+        switch (a, b) {
+        case let (x?, y?): return min(x, y)
+        case let (x?, nil): return x
+        case let (nil, y?): return y
+        default: return nil
+        }
+    }
+
+    /// Let devices catch up with the CPU's clock.
+    func advanceDevices() {
+        pit.advance(to: cpu.cycles)
+        if let nic, nic.pendingFrameCount > 0 { _ = nic.deliverPending(upToCycle: cpu.cycles) }
+    }
+}
