@@ -29,7 +29,7 @@ struct RunStats {
         row("host speed", fixed(mips, 1) + " guest MIPS")
         for (name, t, hits) in [("ITLB", cpu.itlb, cpu.itlbHits), ("DTLB", cpu.dtlb, cpu.dtlbHits)] {
             let c = t.counters
-            row(name, "\(t.sets * t.ways) entries/\(t.ways)-way\(cpu.taggedCR3 ? " (tagged what-if)" : ""): \(grouped(hits)) hits, \(grouped(c.misses)) misses, \(grouped(c.walkAccesses)) PDE/PTE reads, \(grouped(c.flushes)) flushes (\(grouped(c.flushedEntries)) entries dropped), \(grouped(c.invalidations)) invlpg")
+            row(name, "\(t.sets * t.ways) entries/\(t.ways)-way\(cpu.taggedCR3 ? " (tagged what-if)" : ""): \(grouped(hits)) hits, \(grouped(c.misses)) misses (\(grouped(c.refillsAfterSwitch)) refills after CR3 switches), \(grouped(c.walkAccesses)) PDE/PTE reads, \(grouped(c.flushes)) flushes (\(grouped(c.flushedEntries)) entries dropped), \(grouped(c.invalidations)) invlpg")
         }
         let s = cpu.stats
         row("CR3 loads", grouped(s.cr3Loads))

@@ -406,3 +406,26 @@ struct DebugSupportTests {
         #expect(lastEIP == 0x1008)   // the hlt block
     }
 }
+
+@Suite("TLB attribution")
+struct TLBAttributionTests {
+    @Test("misses that refill entries dropped by a CR3 load are counted as switch refills")
+    func refills() throws {
+        let t = TestBench()
+        t.enablePaging()
+        try t.load("""
+            movl (0x300000), %eax
+            movl (0x301000), %eax
+            mov %cr3, %ecx
+            mov %ecx, %cr3
+            movl (0x300000), %eax
+            movl (0x302000), %eax
+            hlt
+            """)
+        let before = t.cpu.dtlb.counters
+        _ = t.cpu.run(maxInstructions: 100)
+        let c = t.cpu.dtlb.counters
+        #expect(c.misses - before.misses >= 4)
+        #expect(c.refillsAfterSwitch - before.refillsAfterSwitch == 1)   // 0x300000 was dropped, 0x302000 is new
+    }
+}

@@ -61,7 +61,13 @@ extension CPU {
 
     /// Page walk after a modeled TLB miss; inserts the translation and returns its slot.
     func walkAndInsert(_ la: UInt32, _ access: Access, user: Bool, itlbSide: Bool) throws(Fault) -> Int {
-        if itlbSide { itlb.counters.misses &+= 1 } else { dtlb.counters.misses &+= 1 }
+        if itlbSide {
+            itlb.counters.misses &+= 1
+            if !itlb.droppedBySwitch.isEmpty, itlb.droppedBySwitch.remove(la >> 12) != nil { itlb.counters.refillsAfterSwitch &+= 1 }
+        } else {
+            dtlb.counters.misses &+= 1
+            if !dtlb.droppedBySwitch.isEmpty, dtlb.droppedBySwitch.remove(la >> 12) != nil { dtlb.counters.refillsAfterSwitch &+= 1 }
+        }
         let pdeAddr = (cr3 & 0xFFFF_F000) | ((la >> 22) << 2)
         var pde = memory.read(pdeAddr, size: 4)
         var accesses: UInt64 = 1
@@ -165,11 +171,15 @@ extension CPU {
         dtlb.flush(keepGlobal: false) { _ in }
     }
 
-    /// What a CR3 load does to the TLBs: drop non-global entries.
+    /// What a CR3 load does to the TLBs: drop non-global entries (remembering
+    /// them, so the misses that refill them can be attributed to the switch).
     func flushNonGlobal() {
         let f = fast
-        itlb.flush(keepGlobal: cr4 & CR4.pge != 0) { f.dropCode($0) }
-        dtlb.flush(keepGlobal: cr4 & CR4.pge != 0) { f.dropData($0) }
+        var di = Set<UInt32>(), dd = Set<UInt32>()
+        itlb.flush(keepGlobal: cr4 & CR4.pge != 0) { f.dropCode($0); di.insert($0) }
+        dtlb.flush(keepGlobal: cr4 & CR4.pge != 0) { f.dropData($0); dd.insert($0) }
+        itlb.droppedBySwitch = di
+        dtlb.droppedBySwitch = dd
         if !pagingEnabled { fast.flushAll() }
     }
 

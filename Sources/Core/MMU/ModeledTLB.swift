@@ -32,6 +32,9 @@ public struct TLBCounters: Sendable, Equatable {
     public var flushedEntries: UInt64 = 0
     public var evictions: UInt64 = 0
     public var invalidations: UInt64 = 0
+    /// Misses on pages that a CR3-load flush had dropped: the TLB cost of switching
+    /// address spaces (what Nooks' domain switches pay), as opposed to capacity misses.
+    public var refillsAfterSwitch: UInt64 = 0
     public init() {}
     public var hits: UInt64 { lookups &- misses }
 }
@@ -52,6 +55,8 @@ public struct ModeledTLB: Sendable, Equatable {
     public internal(set) var entries: [Entry]
     var nextVictim: [UInt8]
     public internal(set) var counters = TLBCounters()
+    /// Pages dropped by the last CR3-load flushes and not yet missed on again.
+    var droppedBySwitch = Set<UInt32>()
 
     public init(entries n: Int, ways w: Int) {
         let ways = max(1, min(w, max(1, n)))
