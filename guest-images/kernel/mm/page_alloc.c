@@ -11,6 +11,7 @@
  */
 #include <asm/multiboot.h>
 #include <asm/setup.h>
+#include <asm/system.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/string.h>
@@ -135,8 +136,8 @@ static bool block_free(unsigned long pfn, unsigned long n, unsigned long *next)
 	return true;
 }
 
-/* __get_free_pages - see linux/mm.h. */
-unsigned long __get_free_pages(unsigned int order)
+/* get_free_pages_locked - __get_free_pages with interrupts already off. */
+static unsigned long get_free_pages_locked(unsigned int order)
 {
 	unsigned long n = 1ul << order, pfn, next, i;
 
@@ -159,6 +160,17 @@ unsigned long __get_free_pages(unsigned int order)
 	return 0;
 }
 
+/* __get_free_pages - see linux/mm.h.  Safe from interrupt handlers. */
+unsigned long __get_free_pages(unsigned int order)
+{
+	unsigned long flags, p;
+
+	local_irq_save(flags);
+	p = get_free_pages_locked(order);
+	local_irq_restore(flags);
+	return p;
+}
+
 /* get_zeroed_page - one page filled with zeroes, or 0. */
 unsigned long get_zeroed_page(void)
 {
@@ -172,15 +184,17 @@ unsigned long get_zeroed_page(void)
 /* free_pages - see linux/mm.h.  A wrong address or order is a kernel bug. */
 void free_pages(unsigned long addr, unsigned int order)
 {
-	unsigned long pfn = PFN(addr), n = 1ul << order, i;
+	unsigned long pfn = PFN(addr), n = 1ul << order, i, flags;
 
 	if ((addr & (PAGE_SIZE - 1)) || pfn + n > max_pfn ||
 	    mem_map[pfn] != (PAGE_PAGES | order))
 		panic("free_pages: bad block 0x%08lx order %u (state %02x)", addr, order,
 		      page_state(pfn));
+	local_irq_save(flags);
 	for (i = 0; i < n; i++)
 		mem_map[pfn + i] = PAGE_FREE;
 	free_count += n;
 	if (pfn < lowest_free)
 		lowest_free = pfn;
+	local_irq_restore(flags);
 }

@@ -9,8 +9,11 @@
  * pages from the page allocator (order in mem_map).
  *
  * Freed objects are filled with POISON_FREE (after the list link) to make
- * use-after-free visible.  Slab pages are never given back.
+ * use-after-free visible.  Freeing an object that is still poisoned and on
+ * its free list is a double free and panics.  Slab pages are never given
+ * back.
  */
+#include <asm/system.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -69,6 +72,25 @@ static bool grow(unsigned int c)
 	return true;
 }
 
+/*
+ * is_free_object - is o (of class c) already free?  Cheap test first (the
+ * poison is intact), then the free list is searched to be sure.
+ */
+static bool is_free_object(const struct free_object *o, unsigned int c)
+{
+	const u8 *p = (const u8 *)o;
+	const struct free_object *f;
+	size_t i;
+
+	for (i = sizeof(*o); i < class_size(c); i++)
+		if (p[i] != POISON_FREE)
+			return false;
+	for (f = free_list[c]; f; f = f->next)
+		if (f == o)
+			return true;
+	return false;
+}
+
 /* kmalloc_init - empty every free list (boot). */
 void kmalloc_init(void)
 {
@@ -78,10 +100,11 @@ void kmalloc_init(void)
 		free_list[c] = NULL;
 }
 
-/* kmalloc - see linux/slab.h.  Returns NULL when memory runs out. */
+/* kmalloc - see linux/slab.h.  Returns NULL when memory runs out.  IRQ-safe. */
 void *kmalloc(size_t size, int gfp)
 {
 	struct free_object *o;
+	unsigned long flags;
 	unsigned int c;
 
 	(void)gfp;
@@ -90,10 +113,14 @@ void *kmalloc(size_t size, int gfp)
 		return order > MAX_ORDER ? NULL : (void *)__get_free_pages(order);
 	}
 	c = size_class(size);
-	if (!free_list[c] && !grow(c))
+	local_irq_save(flags);
+	if (!free_list[c] && !grow(c)) {
+		local_irq_restore(flags);
 		return NULL;
+	}
 	o = free_list[c];
 	free_list[c] = o->next;
+	local_irq_restore(flags);
 	return o;
 }
 
@@ -122,7 +149,7 @@ size_t ksize(const void *p)
 /* kfree - see linux/slab.h.  Freeing a pointer kmalloc never returned panics. */
 void kfree(const void *p)
 {
-	unsigned long addr = (unsigned long)p;
+	unsigned long addr = (unsigned long)p, flags;
 	u8 st;
 
 	if (!p)
@@ -133,9 +160,13 @@ void kfree(const void *p)
 		struct free_object *o = (struct free_object *)addr;
 		if (addr & (class_size(c) - 1))
 			panic("kfree: %p is not an object start", p);
+		local_irq_save(flags);
+		if (is_free_object(o, c))
+			panic("kfree: double free of %p", p);
 		memset(o, POISON_FREE, class_size(c));
 		o->next = free_list[c];
 		free_list[c] = o;
+		local_irq_restore(flags);
 		return;
 	}
 	if ((st & PAGE_OWNER_MASK) == PAGE_PAGES && !(addr & (PAGE_SIZE - 1)) &&

@@ -63,8 +63,14 @@ int register_netdev(struct net_device *dev)
 
 	if (dev->registered)
 		return -EEXIST;
-	if (!dev->name[0] || strchr(dev->name, '%'))
-		snprintf(dev->name, sizeof(dev->name), "eth%d", next_ifindex++);
+	if (!dev->name[0] || strchr(dev->name, '%')) {
+		/* the lowest free eth<N>: a reloaded driver gets its old name back */
+		for (next_ifindex = 0;; next_ifindex++) {
+			snprintf(dev->name, sizeof(dev->name), "eth%d", next_ifindex);
+			if (!dev_get_by_name(dev->name))
+				break;
+		}
+	}
 	if (dev->init && (err = dev->init(dev)) != 0)
 		return err;
 	for (p = &dev_base; *p; p = &(*p)->next)
