@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <nooks/nooks.h>
+#include <nooks/wrappers.h>
 
 _Static_assert(sizeof(struct nooks_domain) <= NOOKS_DOMAIN_SIZE, "domain entry too big");
 
@@ -49,6 +50,7 @@ void nooks_init(void)
 	if (cr4 & X86_CR4_PGE)
 		write_cr4(cr4 & ~X86_CR4_PGE);	/* also flushes global entries */
 	nooks_ready = true;
+	nooks_modules_init();
 	printk("nooks: init kernel_cr3=%08x pge=off domains=%d\n", nooks_kernel_cr3,
 	       NOOKS_MAX_DOMAINS);
 }

@@ -33,7 +33,7 @@ static struct nooks_domain *unwind_domain;
  * lines at once (recovery step 2). */
 void nooks_fail_domain(struct nooks_domain *d, u32 vector, u32 eip, u32 cr2, const char *why)
 {
-	if (d->state != NOOKS_RUNNING)
+	if (d->state != NOOKS_RUNNING && d->state != NOOKS_RECOVERING)
 		return;
 	d->state = NOOKS_FAILED;
 	d->faults++;
@@ -154,6 +154,9 @@ void nooks_recover(struct nooks_domain *d)
 	unsigned int n;
 	int err = -ENOSYS;
 
+	if (d->in_recovery)
+		return;			/* a failure of the re-init: reload reports it */
+	d->in_recovery = true;
 	d->state = NOOKS_RECOVERING;
 	n = nooks_release_all(d, false);
 	printk("nooks: release domain=%s objects=%u\n", d->name, n);
@@ -162,6 +165,7 @@ void nooks_recover(struct nooks_domain *d)
 		n = nooks_release_list(d, late);
 		printk("nooks: release-late domain=%s objects=%u\n", d->name, n);
 		d->state = NOOKS_DISABLED;
+		d->in_recovery = false;
 		printk("nooks: disabled domain=%s restarts=%u\n", d->name, d->restarts);
 		return;
 	}
@@ -174,7 +178,8 @@ void nooks_recover(struct nooks_domain *d)
 		printk("nooks: reload domain=%s ok\n", d->name);
 	n = nooks_release_list(d, late);
 	printk("nooks: release-late domain=%s objects=%u\n", d->name, n);
-	if (err) {
+	d->in_recovery = false;
+	if (err || d->state != NOOKS_RECOVERING) {
 		d->state = NOOKS_DISABLED;
 		printk("nooks: disabled domain=%s restarts=%u\n", d->name, d->restarts);
 		return;

@@ -223,3 +223,51 @@ nooks_unwind_trampoline:
 	call nooks_unwind_current
 	ud2
 	.size nooks_unwind_trampoline, . - nooks_unwind_trampoline
+
+/*
+ * nooks_import_trampoline - the shared tail of every import thunk (an
+ * isolated module's call of a kernel function, nooks/module.c):
+ *
+ *     thunk:  pushl $kernel_function ; jmp nooks_import_trampoline
+ *
+ * Stack on entry: [kernel_function] [return address] [a0] ... [a7].  Makes
+ * it nooks_kernel_call(kernel_function, 8, a0, ..., a7): eight argument
+ * words are always copied (a cdecl callee ignores the extra ones).
+ */
+	.globl nooks_import_trampoline
+	.type nooks_import_trampoline, @function
+nooks_import_trampoline:
+	popl %eax			/* the kernel function */
+	.rept 8
+	pushl 32(%esp)			/* a7, a6, ..., a0 */
+	.endr
+	pushl $8
+	pushl %eax
+	call nooks_kernel_call
+	addl $40, %esp
+	ret
+	.size nooks_import_trampoline, . - nooks_import_trampoline
+
+/*
+ * nooks_export_trampoline - the shared tail of every extension thunk (a
+ * function pointer of an extension handed to the kernel, replaced by
+ *
+ *     thunk:  pushl $ext_function ; pushl $domain ; jmp nooks_export_trampoline
+ *
+ * Stack on entry: [domain] [ext_function] [return address] [a0] ... [a7].
+ * Makes it nooks_export_call(domain, ext_function, &a0) (nooks/module.c),
+ * an XPC into the domain with eight argument words.
+ */
+	.globl nooks_export_trampoline
+	.type nooks_export_trampoline, @function
+nooks_export_trampoline:
+	popl %eax			/* domain */
+	popl %edx			/* extension function */
+	leal 4(%esp), %ecx		/* &a0 */
+	pushl %ecx
+	pushl %edx
+	pushl %eax
+	call nooks_export_call
+	addl $12, %esp
+	ret
+	.size nooks_export_trampoline, . - nooks_export_trampoline

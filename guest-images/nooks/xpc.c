@@ -57,7 +57,7 @@ static int xpc_check_driver_call(struct nooks_domain *d, void *fn, int nargs)
 		return -EINVAL;
 	if (nargs < 0 || nargs > NOOKS_XPC_MAX_ARGS)
 		return -E2BIG;
-	if (d->state != NOOKS_RUNNING)
+	if (d->state != NOOKS_RUNNING && !(d->state == NOOKS_RECOVERING && d->in_recovery))
 		return -ENODEV;
 	if (nooks_current_task->depth >= XPC_MAX_DEPTH)
 		return -EBUSY;
@@ -371,7 +371,7 @@ int nooks_driver_call_objs(struct nooks_domain *d, void *fn, int nargs, const u3
 		xpc_copy_out(&f, d, false);
 		xpc_pop_frame(&f);
 		nooks_current_domain = prev;
-		if (!d->active_calls && d->state == NOOKS_FAILED)
+		if (!d->active_calls && d->state == NOOKS_FAILED && !d->in_recovery)
 			nooks_recover(d);
 		return f.error;
 	}

@@ -161,6 +161,9 @@ struct nooks_domain {
 	unsigned long restart_times[8];		/* jiffies of the last restarts */
 	u32 last_vector, last_eip, last_cr2;	/* the last failure */
 	const char *last_why;
+	bool in_recovery;			/* nooks_recover is running */
+	u8 *thunks;				/* page of import/export thunks (nooks/module.c) */
+	unsigned int nr_thunks;
 } __aligned(NOOKS_DOMAIN_SIZE);
 
 extern struct nooks_domain nooks_domains[NOOKS_MAX_DOMAINS];

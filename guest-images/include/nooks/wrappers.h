@@ -9,6 +9,25 @@
 
 #include <linux/types.h>
 
+struct nooks_domain;
+
+/* The import table: a module's import of name is bound (through an import
+ * thunk) to fn instead of the kernel function.  Ends with a NULL name. */
+struct nooks_wrapper {
+	const char *name;
+	void *fn;
+};
+extern const struct nooks_wrapper nooks_wrappers[];
+
+/* nooks_wrappers_init - register the wrappers' object types (boot). */
+void nooks_wrappers_init(void);
+
+/* nooks/module.c: thunks and the loader hooks. */
+void *nooks_import_thunk(struct nooks_domain *d, void *target);
+void *nooks_export_thunk(struct nooks_domain *d, void *fn);
+bool nooks_is_export_thunk(struct nooks_domain *d, const void *p);
+void nooks_modules_init(void);
+
 void *nooks_wrap_kmalloc(size_t size, int gfp);
 void *nooks_wrap_kzalloc(size_t size, int gfp);
 void nooks_wrap_kfree(const void *p);
