@@ -43,6 +43,8 @@ struct load_info {
 	unsigned int nsyms;
 	const char *strtab;
 	size_t strtab_size;
+	unsigned long sh_names_off;	/* file offset of the section name table */
+	const Elf32_Shdr *sh_symtab;	/* the .symtab header */
 	unsigned long *sec_addr;	/* per section: where it was placed (0: not) */
 	unsigned long *sym_addr;	/* per symbol: its resolved address */
 };
@@ -92,6 +94,38 @@ static bool range_ok(size_t size, unsigned long off, unsigned long len)
 }
 
 /*
+ * check_relocations - every entry of REL section rs (aimed at the loaded
+ * section target) has a known type, a symbol in range and a 4-byte field
+ * inside target.  Returns NULL or the reason.
+ */
+static const char *check_relocations(struct load_info *info, const Elf32_Shdr *rs,
+				      const Elf32_Shdr *target)
+{
+	static char why[80];
+	const Elf32_Rel *rel = (const Elf32_Rel *)(info->image + rs->sh_offset);
+	const char *secname = (const char *)info->image +
+			      info->sh_names_off + rs->sh_name;
+	unsigned int j, nsyms = info->sh_symtab->sh_size / sizeof(Elf32_Sym);
+
+	for (j = 0; j < rs->sh_size / sizeof(*rel); j++) {
+		unsigned int type = ELF32_R_TYPE(rel[j].r_info);
+		if (type == R_386_NONE)
+			continue;
+		if (type != R_386_32 && type != R_386_PC32) {
+			snprintf(why, sizeof(why), "unknown relocation type %u in %s", type,
+				 secname);
+			return why;
+		}
+		if (ELF32_R_SYM(rel[j].r_info) >= nsyms || rel[j].r_offset > target->sh_size ||
+		    target->sh_size - rel[j].r_offset < 4) {
+			snprintf(why, sizeof(why), "relocation out of range in %s", secname);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/*
  * check_elf - validate the headers, section table, symbol table and string
  * tables of info->image; fill in info.  Returns NULL or the reason.
  */
@@ -100,6 +134,7 @@ static const char *check_elf(struct load_info *info)
 	const Elf32_Ehdr *eh = (const Elf32_Ehdr *)info->image;
 	const Elf32_Shdr *sh, *shstr, *strsec;
 	unsigned int i, nsym = 0;
+	const char *why;
 
 	if (info->size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, 4))
 		return "not an ELF file";
@@ -147,6 +182,8 @@ static const char *check_elf(struct load_info *info)
 		return "bad string table";
 	info->eh = eh;
 	info->sh = sh;
+	info->sh_names_off = shstr->sh_offset;
+	info->sh_symtab = &sh[info->symndx];
 	info->secstrings = (const char *)info->image + shstr->sh_offset;
 	info->syms = (const Elf32_Sym *)(info->image + sh[info->symndx].sh_offset);
 	info->nsyms = sh[info->symndx].sh_size / sizeof(Elf32_Sym);
@@ -161,6 +198,9 @@ static const char *check_elf(struct load_info *info)
 		if (sh[i].sh_entsize != sizeof(Elf32_Rel) || sh[i].sh_link != info->symndx ||
 		    sh[i].sh_info >= eh->e_shnum || (sh[i].sh_offset & 3))
 			return "bad relocation section";
+		if ((sh[sh[i].sh_info].sh_flags & SHF_ALLOC) &&
+		    (why = check_relocations(info, &sh[i], &sh[sh[i].sh_info])) != NULL)
+			return why;
 	}
 	return NULL;
 }
