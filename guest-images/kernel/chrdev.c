@@ -11,6 +11,7 @@
 struct chrdev {
 	const char *name;
 	const struct file_operations *fops;
+	unsigned int gen;	/* bumped by unregister: files opened before go stale */
 };
 
 static struct chrdev chrdevs[MAX_CHRDEV];
@@ -48,6 +49,7 @@ int unregister_chrdev(unsigned int major, const char *name)
 		return -EINVAL;
 	chrdevs[major].fops = NULL;
 	chrdevs[major].name = NULL;
+	chrdevs[major].gen++;
 	return 0;
 }
 
@@ -88,6 +90,7 @@ struct file *chrdev_open(unsigned int major, unsigned int minor, unsigned int fl
 	f->inode.i_rdev = MKDEV(major, minor);
 	f->f_inode = &f->inode;
 	f->f_flags = flags;
+	f->f_gen = chrdevs[major].gen;
 	if (f->f_op->open)
 		e = f->f_op->open(f->f_inode, f);
 	if (e) {
@@ -99,9 +102,19 @@ struct file *chrdev_open(unsigned int major, unsigned int minor, unsigned int fl
 	return f;
 }
 
+/* stale - was f's driver unregistered since f was opened? */
+static bool stale(const struct file *f)
+{
+	const struct chrdev *c = &chrdevs[MAJOR(f->inode.i_rdev)];
+
+	return c->gen != f->f_gen || c->fops != f->f_op;
+}
+
 /* file_read - see linux/fs.h. */
 ssize_t file_read(struct file *f, void *buf, size_t count)
 {
+	if (stale(f))
+		return -ENODEV;
 	if (!f->f_op->read)
 		return -EINVAL;
 	return f->f_op->read(f, buf, count, &f->f_pos);
@@ -110,6 +123,8 @@ ssize_t file_read(struct file *f, void *buf, size_t count)
 /* file_write - see linux/fs.h. */
 ssize_t file_write(struct file *f, const void *buf, size_t count)
 {
+	if (stale(f))
+		return -ENODEV;
 	if (!f->f_op->write)
 		return -EINVAL;
 	return f->f_op->write(f, buf, count, &f->f_pos);
@@ -118,6 +133,8 @@ ssize_t file_write(struct file *f, const void *buf, size_t count)
 /* file_ioctl - see linux/fs.h.  No ioctl operation: -ENOTTY as in Linux. */
 int file_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
+	if (stale(f))
+		return -ENODEV;
 	if (!f->f_op->ioctl)
 		return -ENOTTY;
 	return f->f_op->ioctl(f->f_inode, f, cmd, arg);
@@ -128,7 +145,7 @@ int file_close(struct file *f)
 {
 	int e = 0;
 
-	if (f->f_op->release)
+	if (!stale(f) && f->f_op->release)
 		e = f->f_op->release(f->f_inode, f);
 	kfree(f);
 	return e;

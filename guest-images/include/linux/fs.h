@@ -47,6 +47,7 @@ struct file {
 	unsigned int f_flags;		/* O_* */
 	void *private_data;		/* the driver's */
 	struct inode inode;		/* the inode this file was opened with */
+	unsigned int f_gen;		/* registration generation of the major at open */
 };
 
 struct file_operations {
@@ -78,6 +79,11 @@ const char *chrdev_name(unsigned int major);
  * after the driver's open succeeded, or NULL with the error in *err.
  * file_close calls release and frees file.  The others return what the
  * driver returned (-EINVAL when it has no such operation).
+ *
+ * A file outlives its driver safely: once the major is unregistered (the
+ * driver unloaded, or was torn down after a crash), every operation on a
+ * file opened before returns -ENODEV without calling into the driver, and
+ * file_close only frees the file.
  */
 struct file *chrdev_open(unsigned int major, unsigned int minor, unsigned int flags,
 			 int *err);

@@ -3,9 +3,11 @@
  * send UDP datagrams to its echo port, in rounds that may fail.
  *
  *   ping=N     echo requests, one per round (default 20)
- *   udp=M      datagrams to peer:7, one per round (default 0: QEMU's user
- *              network answers pings to 10.0.2.2 but has no UDP echo; the
- *              nooks-emu LAN peer has one)
+ *   udp=M      datagrams to peer:udpport, one per round (default 0: QEMU's
+ *              user network answers pings to 10.0.2.2 but has no UDP echo;
+ *              the nooks-emu LAN peer has one.  Under QEMU, a UDP echo
+ *              server on the host's 127.0.0.1:P answers at 10.0.2.2:P)
+ *   udpport=P  the peer's echo port (default 7)
  *   peer=IP    (net.h) default 10.0.2.2;  ip=IP  ours, default 10.0.2.15
  *
  * Each round uses whatever interface is registered at that moment and
@@ -43,6 +45,7 @@ bool workload_net(void)
 {
 	unsigned long pings = cmdline_get_ulong("ping", 20);
 	unsigned long udps = cmdline_get_ulong("udp", 0);
+	u16 port = (u16)cmdline_get_ulong("udpport", 7);
 	unsigned long i, received = 0, echoed = 0;
 	struct net_device *dev = current_dev();
 	char a[16], b[16];
@@ -53,8 +56,8 @@ bool workload_net(void)
 		printk("workload: net no network interface\n");
 		return false;
 	}
-	printk("workload: net %s ip %s peer %s ping=%lu udp=%lu\n", dev->name,
-	       print_ip(a, net_ip), print_ip(b, net_peer), pings, udps);
+	printk("workload: net %s ip %s peer %s ping=%lu udp=%lu udpport=%u\n", dev->name,
+	       print_ip(a, net_ip), print_ip(b, net_peer), pings, udps, port);
 	err = arp_resolve(dev, net_peer, mac, 3 * HZ);
 	if (err)
 		printk("workload: arp %s FAIL %d\n", b, err);
@@ -69,7 +72,7 @@ bool workload_net(void)
 	}
 	for (i = 1; i <= udps; i++) {
 		dev = current_dev();
-		err = dev ? udp_echo(dev, net_peer, 40000, 7, i, 64 + i % 64, HZ) : -ENODEV;
+		err = dev ? udp_echo(dev, net_peer, 40000, port, i, 64 + i % 64, HZ) : -ENODEV;
 		round_result("udp", i, err);
 		echoed += !err;
 	}
