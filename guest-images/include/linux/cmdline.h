@@ -10,6 +10,11 @@
  *   crash=pf|ud|gp|de|panic           provoke an oops (tests the oops path)
  *   readline=1                        read a line from COM1 (tests UART input)
  *   scale=N                           bench image: amount of work (default 100)
+ *   nooks=all|none|NAME[,NAME...]     which modules run isolated (linux/module.h)
+ *   workload=net|chr|buggy            what to run after loading the modules
+ *   ping=N udp=M udpport=P ip=A peer=A   workload=net (kernel/workload/net.c)
+ *   count=N trigger=R                 workload=chr / workload=buggy
+ *   reload=N                          unload and reload every module N times first
  */
 #ifndef _LINUX_CMDLINE_H
 #define _LINUX_CMDLINE_H
