@@ -304,6 +304,7 @@ int nooks_domain_reset(struct nooks_domain *d)
 {
 	int err;
 
+	d->generation++;
 	free_memory(d);
 	free_pgdir(d);
 	if ((err = build_pgdir(d)) || (err = setup_memory(d)))

@@ -161,6 +161,7 @@ struct nooks_domain {
 	unsigned long restart_times[8];		/* jiffies of the last restarts */
 	u32 last_vector, last_eip, last_cr2;	/* the last failure */
 	const char *last_why;
+	u32 generation;				/* +1 at every reset: stale callbacks check it */
 	bool in_recovery;			/* nooks_recover is running */
 	u8 *thunks;				/* page of import/export thunks (nooks/module.c) */
 	unsigned int nr_thunks;

@@ -25,7 +25,7 @@ struct fops_shadow {
 	struct file_operations fops;		/* first: file->f_op points here */
 	const struct file_operations *ext;	/* the driver's own table */
 	struct nooks_domain *d;
-	u32 generation;				/* d->restarts when registered */
+	u32 generation;				/* d->generation when registered */
 	unsigned int major;
 	char name[32];
 };
@@ -37,7 +37,7 @@ static struct fops_shadow *shadow_of(struct file *f)
 {
 	struct fops_shadow *s = (struct fops_shadow *)f->f_op;
 
-	if (s->d->state != NOOKS_RUNNING || s->d->restarts != s->generation)
+	if (s->d->state != NOOKS_RUNNING || s->d->generation != s->generation)
 		return NULL;
 	return s;
 }
@@ -138,7 +138,7 @@ int nooks_wrap_register_chrdev(unsigned int major, const char *name,
 		return -ENOMEM;
 	s->ext = fops;
 	s->d = d;
-	s->generation = d->restarts;
+	s->generation = d->generation;
 	strlcpy(s->name, name, sizeof(s->name));
 	s->fops.owner = fops->owner;
 	s->fops.open = fops->open ? nooks_fop_open : NULL;

@@ -32,7 +32,7 @@ static void irq_thunk(int irq, void *dev_id, struct pt_regs *regs)
 {
 	struct irq_record *r = dev_id;
 
-	if (r->d->state != NOOKS_RUNNING || r->d->restarts != r->generation)
+	if (r->d->state != NOOKS_RUNNING || r->d->generation != r->generation)
 		return;
 	nooks_driver_call(r->d, (void *)r->handler, 3, irq, r->dev_id, regs);
 }
@@ -53,7 +53,7 @@ int nooks_wrap_request_irq(unsigned int irq, irq_handler_t handler, unsigned lon
 	r->d = d;
 	r->handler = handler;
 	r->dev_id = dev_id;
-	r->generation = d->restarts;
+	r->generation = d->generation;
 	err = request_irq(irq, irq_thunk, flags, name, r);
 	if (err) {
 		kfree(r);
