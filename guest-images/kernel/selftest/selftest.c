@@ -22,7 +22,8 @@ static const struct area areas[] = {
 	{ "exc", selftest_exc },	{ "mmu", selftest_mmu },
 	{ "user", selftest_user },	{ "irq", selftest_irq },
 	{ "heap", selftest_heap },	{ "lib", selftest_lib },
-	{ "uart", selftest_uart },	{ "nooks", selftest_nooks },
+	{ "uart", selftest_uart },	{ "kapi", selftest_kapi },
+	{ "nooks", selftest_nooks },
 };
 
 const u32 st_edge_values[] = {

@@ -46,6 +46,7 @@ void selftest_irq(void);
 void selftest_heap(void);
 void selftest_lib(void);
 void selftest_uart(void);
+void selftest_kapi(void);
 void selftest_nooks(void) __attribute__((weak));	/* nooks/selftest_nooks.c; absent without Nooks */
 
 /* Operand values that hit the carry, overflow and sign boundaries. */

@@ -80,6 +80,21 @@ static void print_stats(void)
 	printk("stats: skb_alive=%lu free_pages=%lu\n", skb_alive, nr_free_pages());
 }
 
+/* driver_services_init - see workload.h. */
+void driver_services_init(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	timers_init();
+	net_dev_init();
+	ioremap_init();
+	pci_init();
+	net_init();
+}
+
 /* drivers_main - see workload.h. */
 int drivers_main(void)
 {
@@ -87,11 +102,7 @@ int drivers_main(void)
 	unsigned long reloads;
 	bool pass = true, ran = true;
 
-	timers_init();
-	net_dev_init();
-	ioremap_init();
-	pci_init();
-	net_init();
+	driver_services_init();
 	if (nooks_init)
 		nooks_init();
 	printk("module: %d of %u boot module(s) loaded\n", module_load_boot_modules(),

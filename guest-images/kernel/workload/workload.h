@@ -8,6 +8,12 @@
 #include <linux/types.h>
 
 /*
+ * driver_services_init - timer softirq, net backlog, ioremap window, PCI
+ * scan, IPv4 stack.  Runs once; later calls do nothing.
+ */
+void driver_services_init(void);
+
+/*
  * drivers_main - services, modules, the workload named by workload= (none
  * by default), counters, unloading.  Returns 0, or 1 if the workload
  * failed.
