@@ -61,6 +61,7 @@ public final class Machine: PortIO, InterruptAcknowledge {
     public internal(set) var nic: E1000?
     public internal(set) var peer: NetPeer?
     var mmioBridge: MMIOBridge?
+    var boardFunctions: [BoardFunction] = []
     var pcap: PcapWriter?
 
     /// Everything the guest wrote to COM1.

@@ -1,5 +1,6 @@
-// The machine's PCI bus and network: an Intel 82540EM (e1000) at 00:03.0 with
-// IRQ 11 and BAR0 at 0xFEBC0000 (where SeaBIOS puts QEMU's), a peer on the LAN
+// The machine's PCI bus and network: the board's PIIX functions (Board.swift)
+// and an Intel 82540EM (e1000) at 00:02.0 with IRQ 10 and BAR0 at 0xFEBC0000
+// (where SeaBIOS puts QEMU's under `-vga none`), a peer on the LAN
 // at 10.0.2.2 that answers ARP, ping and UDP echo, and an optional pcap tap.
 //
 // Frames the peer sends back are queued and written into guest RAM only at
@@ -26,13 +27,21 @@ final class MMIOBridge: MMIOHandler {
 }
 
 extension Machine {
+    /// PCI slot and IRQ of the NIC (QEMU `pc` with `-vga none`: 00:02.0, IRQ 10).
+    public static let nicSlot = 2
+    public static let nicIRQ = 10
+
     func attachPCIAndNetwork() {
         bus.map(0xCF8...0xCFF, to: pci)
+        for (slot, fn, dev) in BoardFunction.piix() {
+            pci.attach(dev, slot: slot, function: fn)
+            boardFunctions.append(dev)
+        }
         guard config.network == .peer else { pci.programLikeFirmware(); return }
         let nic = E1000(
             dmaRead: { [unowned self] a, n in self.memory.isRAM(a, count: n) ? self.memory.read(at: UInt32(a), count: n) : nil },
             dmaWrite: { [unowned self] a, b in self.memory.isRAM(a, count: b.count) && self.memory.write(b, at: UInt32(a)) },
-            irq: { [unowned self] level in self.pic.setIRQ(11, level: level) })
+            irq: { [unowned self] level in self.pic.setIRQ(Machine.nicIRQ, level: level) })
         let bridge = MMIOBridge(nic)
         nic.configSpace.onBARChange = { [unowned self, unowned nic] c in
             switch c.kind {
@@ -48,9 +57,9 @@ extension Machine {
                 }
             }
         }
-        pci.attach(nic, slot: 3)
+        pci.attach(nic, slot: Machine.nicSlot)
         pci.programLikeFirmware()
-        nic.programLikeFirmware()
+        nic.programLikeFirmware(irqLine: UInt8(Machine.nicIRQ))
         // ELCR: IRQs 10 and 11 level-triggered, as SeaBIOS leaves them for PCI.
         bus.write(port: 0x4D1, size: 1, value: 0x0C)
         let peer = NetPeer()

@@ -20,6 +20,7 @@ public struct MachineSnapshot: Sendable {
     public var pci: PCIBus.Snapshot
     public var nic: E1000.Snapshot?
     public var peer: NetPeer.Snapshot?
+    public var board: [PCIConfigSpace.Snapshot]
 }
 
 extension Machine {
@@ -27,7 +28,8 @@ extension Machine {
         MachineSnapshot(cpu: cpu.snapshot(), ram: memory.copyRAM(), pic: pic.snapshot(), pit: pit.snapshot(),
                         uart: uart.snapshot(), debugExit: debugExit.snapshot(), power: power.snapshot(),
                         cmos: cmos.snapshot(), portB: portB.snapshot(), bus: bus.snapshot(),
-                        serialOutput: serialOutput, pci: pci.snapshot(), nic: nic?.snapshot(), peer: peer?.snapshot())
+                        serialOutput: serialOutput, pci: pci.snapshot(), nic: nic?.snapshot(), peer: peer?.snapshot(),
+                        board: boardFunctions.map { $0.configSpace.snapshot() })
     }
 
     /// Restore a snapshot taken from a machine with the same configuration.
@@ -44,6 +46,7 @@ extension Machine {
             for m in nic.configSpace.mappings { mapWindow(m, nic) }
         }
         if let peer, let ps = s.peer { peer.restore(ps) }
+        for (f, b) in zip(boardFunctions, s.board) { f.configSpace.restore(b) }
         cpu.restore(s.cpu)
         serialOutput = s.serialOutput
         exitRequest = nil
