@@ -695,9 +695,11 @@ int module_load_boot_modules(void)
 	unsigned int i;
 	int n = 0;
 
+	/* all images first: page-table copies made while loading see them read-only */
+	for (i = 0; i < boot_params.nr_modules; i++)
+		protect_image(boot_params.modules[i].start, boot_params.modules[i].end);
 	for (i = 0; i < boot_params.nr_modules; i++) {
 		const struct boot_module *bm = &boot_params.modules[i];
-		protect_image(bm->start, bm->end);
 		if (module_load((const void *)bm->start, bm->end - bm->start, bm->string))
 			n++;
 	}
