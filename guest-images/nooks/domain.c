@@ -247,7 +247,12 @@ static void free_memory(struct nooks_domain *d)
 		free_page((unsigned long)d->defer);
 	d->defer = NULL;
 	d->nr_regions = 0;
-	memset(d->grants, 0, sizeof(d->grants));
+	if (d->grant_count) {
+		for (s = 0; s < PTRS_PER_PGD; s++)
+			kfree(d->grant_count[s]);
+		kfree(d->grant_count);
+		d->grant_count = NULL;
+	}
 	d->stack_lo = d->stack_hi = 0;
 }
 
@@ -416,33 +421,49 @@ int nooks_domain_free(struct nooks_domain *d, const void *p)
 
 /* ---- the page tracker: kernel pages granted for one call ---- */
 
-/* nooks_grant_page - see nooks/domain.h.  A page the domain already owns
- * needs no grant (and is not recorded). */
+/* grant_slot - the grant counter of page va in d (created if create). */
+static u16 *grant_slot(struct nooks_domain *d, unsigned long va, bool create)
+{
+	unsigned int i = PDX(va);
+
+	if (!d->grant_count) {
+		if (!create)
+			return NULL;
+		d->grant_count = kzalloc(PTRS_PER_PGD * sizeof(u16 *), GFP_KERNEL);
+		if (!d->grant_count)
+			return NULL;
+	}
+	if (!d->grant_count[i]) {
+		if (!create)
+			return NULL;
+		d->grant_count[i] = kzalloc(PTRS_PER_PTE * sizeof(u16), GFP_KERNEL);
+		if (!d->grant_count[i])
+			return NULL;
+	}
+	return &d->grant_count[i][PTX(va)];
+}
+
+/* nooks_grant_page - see nooks/domain.h.  A page the domain owns needs no
+ * grant (and is not counted).  Counted per page: O(1). */
 int nooks_grant_page(struct nooks_domain *d, unsigned long va)
 {
 	unsigned long page = va & PAGE_MASK;
-	struct nooks_grant *g, *slot = NULL;
 	pte_t *pte, k;
+	u16 *cnt;
 
-	for (g = d->grants; g < d->grants + NOOKS_MAX_GRANTS; g++) {
-		if (g->count && g->page == page) {
-			g->count++;
-			return 0;
-		}
-		if (!g->count && !slot)
-			slot = g;
-	}
 	pte = dom_pte(d, page);
 	if (!pte)
 		return -ENOMEM;
 	if ((*pte & NOOKS_PTE_OWN) && !(*pte & NOOKS_PTE_FREE))
 		return 0;
-	if (!slot)
-		return -ENOSPC;
-	if (!(k = kernel_entry_ro(page)))
+	if (!(cnt = grant_slot(d, page, true)))
+		return -ENOMEM;
+	if ((*cnt)++)
+		return 0;
+	if (!(k = kernel_entry_ro(page))) {
+		(*cnt)--;
 		return -EFAULT;
-	slot->page = page;
-	slot->count = 1;
+	}
 	set_dom_pte(pte, page, k | PTE_W | NOOKS_PTE_GRANT);
 	return 0;
 }
@@ -451,15 +472,30 @@ int nooks_grant_page(struct nooks_domain *d, unsigned long va)
 void nooks_ungrant_page(struct nooks_domain *d, unsigned long va)
 {
 	unsigned long page = va & PAGE_MASK;
-	struct nooks_grant *g;
+	u16 *cnt = grant_slot(d, page, false);
 
-	for (g = d->grants; g < d->grants + NOOKS_MAX_GRANTS; g++) {
-		if (g->count && g->page == page) {
-			if (!--g->count)
-				restore_kernel(d, page);
-			return;
-		}
-	}
+	if (cnt && *cnt && !--*cnt)
+		restore_kernel(d, page);
+}
+
+/* nooks_grant_range / nooks_ungrant_range - every page of [p, p+size). */
+int nooks_grant_range(struct nooks_domain *d, const void *p, unsigned long size)
+{
+	unsigned long va, end = (unsigned long)p + size;
+	int err;
+
+	for (va = (unsigned long)p & PAGE_MASK; va < end; va += PAGE_SIZE)
+		if ((err = nooks_grant_page(d, va)))
+			return err;
+	return 0;
+}
+
+void nooks_ungrant_range(struct nooks_domain *d, const void *p, unsigned long size)
+{
+	unsigned long va, end = (unsigned long)p + size;
+
+	for (va = (unsigned long)p & PAGE_MASK; va < end; va += PAGE_SIZE)
+		nooks_ungrant_page(d, va);
 }
 
 /* ---- queries ---- */

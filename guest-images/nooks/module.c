@@ -51,7 +51,7 @@ static bool in_kernel_text(unsigned long addr)
 	return addr >= (unsigned long)_kernel_start && addr < (unsigned long)_etext;
 }
 
-/* thunk_page - d's thunk page, allocated (and tracked) on first use. */
+/* thunk_page - d's thunk page (kernel memory, read-only in d), allocated on first use. */
 static u8 *thunk_page(struct nooks_domain *d)
 {
 	if (!d->thunks) {
@@ -60,7 +60,6 @@ static u8 *thunk_page(struct nooks_domain *d)
 			return NULL;
 		memset(d->thunks, 0xcc, PAGE_SIZE);	/* int3 between thunks */
 		d->nr_thunks = 0;
-		nooks_track(d, NOOKS_OBJ_KMEM, (unsigned long)d->thunks, PAGE_SIZE, 0);
 	}
 	return d->thunks;
 }
@@ -250,7 +249,8 @@ static int module_domain_reload(struct nooks_domain *d)
 	if (!old || old->state != MODULE_STATE_LIVE)
 		return -EBUSY;		/* failed during its own init: no reload */
 	reloading = d;
-	d->thunks = NULL;		/* released with the tracked objects */
+	kfree(d->thunks);		/* after release: nothing calls them any more */
+	d->thunks = NULL;
 	d->nr_thunks = 0;
 	mod = module_reload(old, false);
 	reloading = NULL;
@@ -283,13 +283,10 @@ void nooks_module_unloaded(struct module *mod)
 
 	if (!d || d == reloading)
 		return;
-	if (d->thunks) {
-		nooks_untrack(d, NOOKS_OBJ_KMEM, (unsigned long)d->thunks);
-		kfree(d->thunks);
-		d->thunks = NULL;
-	}
 	n = nooks_release_all(d, false);
 	n += nooks_release_all(d, true);
+	kfree(d->thunks);
+	d->thunks = NULL;
 	printk("nooks: module %s unloaded domain=%s xpc_in=%u xpc_out=%u faults=%u restarts=%u "
 	       "leftover=%u\n", mod->name, d->name, d->xpc_in, d->xpc_out, d->faults, d->restarts, n);
 	mod->nooks = NULL;

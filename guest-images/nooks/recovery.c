@@ -170,8 +170,10 @@ void nooks_recover(struct nooks_domain *d)
 		return;
 	}
 	err = nooks_domain_reset(d);
+	d->reloading = true;
 	if (!err)
 		err = d->ops->reload(d);
+	d->reloading = false;
 	if (err)
 		printk("nooks: reload domain=%s failed err=%d\n", d->name, err);
 	else

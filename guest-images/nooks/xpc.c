@@ -57,7 +57,7 @@ static int xpc_check_driver_call(struct nooks_domain *d, void *fn, int nargs)
 		return -EINVAL;
 	if (nargs < 0 || nargs > NOOKS_XPC_MAX_ARGS)
 		return -E2BIG;
-	if (d->state != NOOKS_RUNNING && !(d->state == NOOKS_RECOVERING && d->in_recovery))
+	if (d->state != NOOKS_RUNNING && !(d->state == NOOKS_RECOVERING && d->reloading))
 		return -ENODEV;
 	if (nooks_current_task->depth >= XPC_MAX_DEPTH)
 		return -EBUSY;

@@ -85,7 +85,6 @@
 #define NOOKS_STACK_SIZE (PAGE_SIZE << NOOKS_STACK_ORDER)
 #define NOOKS_NR_STACKS 4
 #define NOOKS_MAX_REGIONS 8
-#define NOOKS_MAX_GRANTS 16
 #define NOOKS_HEAP_QUARANTINE 8			/* freed blocks kept RO before reuse */
 
 enum nooks_domain_state {
@@ -122,11 +121,6 @@ struct nooks_heap_block {
 	unsigned long freed_seq;	/* for FIFO reuse after quarantine */
 };
 
-struct nooks_grant {
-	unsigned long page;
-	unsigned int count;
-};
-
 struct nooks_defer_area;		/* nooks/xpc.h */
 struct nooks_tracker;			/* nooks/tracker.h */
 
@@ -149,7 +143,7 @@ struct nooks_domain {
 	unsigned int nr_regions;
 	struct nooks_heap_block *heap;
 	unsigned long heap_seq;
-	struct nooks_grant grants[NOOKS_MAX_GRANTS];
+	u16 **grant_count;			/* [PDX] -> u16[1024] grant counts, lazily */
 	struct nooks_defer_area *defer;		/* one domain-writable page */
 	struct nooks_tracker *tracker;
 	const struct nooks_domain_ops *ops;
@@ -163,6 +157,7 @@ struct nooks_domain {
 	const char *last_why;
 	u32 generation;				/* +1 at every reset: stale callbacks check it */
 	bool in_recovery;			/* nooks_recover is running */
+	bool reloading;				/* ... and is reloading: calls allowed */
 	u8 *thunks;				/* page of import/export thunks (nooks/module.c) */
 	unsigned int nr_thunks;
 } __aligned(NOOKS_DOMAIN_SIZE);
@@ -208,6 +203,9 @@ int nooks_domain_free(struct nooks_domain *d, const void *p);
  * kernel page holding va writable into d (counted), and take it back. */
 int nooks_grant_page(struct nooks_domain *d, unsigned long va);
 void nooks_ungrant_page(struct nooks_domain *d, unsigned long va);
+/* ... every page of [p, p+size). */
+int nooks_grant_range(struct nooks_domain *d, const void *p, unsigned long size);
+void nooks_ungrant_range(struct nooks_domain *d, const void *p, unsigned long size);
 
 /* nooks_domain_writable - would a write to va from inside d succeed? */
 bool nooks_domain_writable(struct nooks_domain *d, unsigned long va);
