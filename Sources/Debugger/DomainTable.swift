@@ -13,7 +13,7 @@ public final class DomainTable {
     /// CR3 values seen, in order of first appearance, with the first one taken as the kernel's.
     var firstCR3: UInt32?
 
-    init(symbols: SymbolTable) {
+    public init(symbols: SymbolTable) {
         self.symbols = symbols
     }
 
@@ -35,10 +35,11 @@ public final class DomainTable {
     /// The domains the guest kernel currently has (kernel first).
     public func list(cpu: CPU) -> [Domain] {
         var out: [Domain] = []
-        for name in ["swapper_pg_dir", "kernel_pgdir", "kernel_page_directory"] {
+        for name in ["nooks_kernel_cr3", "kernel_pgdir", "swapper_pg_dir"] {
             if let sym = symbols.symbol(named: name) {
                 // A pointer variable holds the address; an array symbol is the directory itself.
                 let value = sym.size == 4 ? cpu.memory.load32(sym.address) : sym.address
+                if value == 0 { continue }
                 out.append(Domain(id: 0, name: "kernel", pageDirectory: value, state: "running"))
                 break
             }
@@ -53,8 +54,3 @@ public final class DomainTable {
     }
 }
 
-/// How nooks-emu reads the guest's Nooks domain table. Filled in once the guest
-/// kernel's isolation manager documents its layout; until then it finds nothing.
-enum NooksLayout {
-    static func readDomains(symbols: SymbolTable, cpu: CPU) -> [DomainTable.Domain] { [] }
-}

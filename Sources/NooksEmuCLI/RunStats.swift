@@ -1,6 +1,8 @@
 // The `--stats` report: what ran, how long in modeled and host time, and the MMU counters.
 
 import Core
+import Debugger
+import ELF
 import Machine
 
 struct RunStats {
@@ -37,7 +39,31 @@ struct RunStats {
         row("interrupts", grouped(s.interrupts))
         row("port I/O", grouped(s.portIOs))
         row("decode cache", "\(grouped(s.blocksDecoded)) blocks decoded, \(grouped(s.codeInvalidations)) code-page invalidations")
+        if let nic = machine.nic {
+            let c = nic.counters
+            row("e1000", "\(grouped(c.framesSent)) frames sent, \(grouped(c.framesReceived)) received, \(grouped(c.dmaErrors)) DMA refused\(c.lastDMAError.map { " (last: \($0))" } ?? "")")
+        }
+        lines += nooksLines(row)
         return lines.joined(separator: "\n")
+    }
+
+    /// The guest isolation manager's own counters, read through the kernel's symbols.
+    func nooksLines(_ row: (String, String) -> Void) -> [String] {
+        guard let elf = try? ELFFile(path: kernel) else { return [] }
+        let symbols = SymbolTable(files: [(elf, 0)])
+        guard let n = NooksLayout.readStats(symbols: symbols, cpu: machine.cpu) else { return [] }
+        var out: [String] = []
+        func r(_ k: String, _ v: String) { out.append(k.padding(18) + v) }
+        r("nooks XPCs", "\(grouped(n.xpcToExtension)) kernel->extension, \(grouped(n.xpcToKernel)) extension->kernel, \(grouped(n.nativeCalls)) native calls")
+        r("nooks switches", "\(grouped(n.cr3Loads)) domain switches (CR3 loads by the isolation manager)")
+        r("nooks deferred", "\(grouped(n.deferredToExtension)) to extensions, \(grouped(n.deferredToKernel)) to the kernel")
+        r("nooks recovery", "\(grouped(n.faults)) faults, \(grouped(n.recoveries)) recoveries, \(grouped(n.unwinds)) unwinds, \(grouped(n.checksFailed)) failed checks")
+        let table = DomainTable(symbols: symbols)
+        for d in table.list(cpu: machine.cpu) where d.id > 0 {
+            let c = NooksLayout.domainCounters(symbols: symbols, cpu: machine.cpu, id: d.id) ?? [:]
+            r("  domain \(d.name)", "\(d.state): xpc in \(c["xpc_in"] ?? 0), out \(c["xpc_out"] ?? 0), faults \(c["faults"] ?? 0), restarts \(c["restarts"] ?? 0)")
+        }
+        return out
     }
 
     func vectorSummary(_ v: [UInt64]) -> String {
