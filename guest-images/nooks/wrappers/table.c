@@ -16,6 +16,25 @@ void nooks_wrap_add_timer();
 int nooks_wrap_mod_timer();
 int nooks_wrap_del_timer();
 void nooks_chrdev_wrappers_init(void);
+void nooks_net_wrappers_init(void);
+int nooks_wrap_pci_register_driver();
+int nooks_wrap_pci_module_init();
+void nooks_wrap_pci_unregister_driver();
+void *nooks_wrap_alloc_etherdev();
+int nooks_wrap_register_netdev();
+void nooks_wrap_unregister_netdev();
+void nooks_wrap_free_netdev();
+void *nooks_wrap_alloc_skb();
+void *nooks_wrap_dev_alloc_skb();
+void nooks_wrap_kfree_skb();
+int nooks_wrap_netif_rx();
+void *nooks_wrap_ioremap();
+void nooks_wrap_iounmap();
+void *nooks_wrap_pci_alloc_consistent();
+void nooks_wrap_pci_free_consistent();
+int nooks_wrap_schedule_task();
+int nooks_wrap_cancel_task();
+void nooks_wrap_panic();
 void nooks_irq_timer_wrappers_init(void);
 
 const struct nooks_wrapper nooks_wrappers[] = {
@@ -29,6 +48,24 @@ const struct nooks_wrapper nooks_wrappers[] = {
 	{ "add_timer", (void *)nooks_wrap_add_timer },
 	{ "mod_timer", (void *)nooks_wrap_mod_timer },
 	{ "del_timer", (void *)nooks_wrap_del_timer },
+	{ "pci_register_driver", (void *)nooks_wrap_pci_register_driver },
+	{ "pci_module_init", (void *)nooks_wrap_pci_module_init },
+	{ "pci_unregister_driver", (void *)nooks_wrap_pci_unregister_driver },
+	{ "alloc_etherdev", (void *)nooks_wrap_alloc_etherdev },
+	{ "register_netdev", (void *)nooks_wrap_register_netdev },
+	{ "unregister_netdev", (void *)nooks_wrap_unregister_netdev },
+	{ "free_netdev", (void *)nooks_wrap_free_netdev },
+	{ "alloc_skb", (void *)nooks_wrap_alloc_skb },
+	{ "dev_alloc_skb", (void *)nooks_wrap_dev_alloc_skb },
+	{ "kfree_skb", (void *)nooks_wrap_kfree_skb },
+	{ "netif_rx", (void *)nooks_wrap_netif_rx },
+	{ "ioremap", (void *)nooks_wrap_ioremap },
+	{ "iounmap", (void *)nooks_wrap_iounmap },
+	{ "pci_alloc_consistent", (void *)nooks_wrap_pci_alloc_consistent },
+	{ "pci_free_consistent", (void *)nooks_wrap_pci_free_consistent },
+	{ "schedule_task", (void *)nooks_wrap_schedule_task },
+	{ "cancel_task", (void *)nooks_wrap_cancel_task },
+	{ "panic", (void *)nooks_wrap_panic },
 	{ NULL, NULL },
 };
 
@@ -37,4 +74,5 @@ void nooks_wrappers_init(void)
 {
 	nooks_chrdev_wrappers_init();
 	nooks_irq_timer_wrappers_init();
+	nooks_net_wrappers_init();
 }

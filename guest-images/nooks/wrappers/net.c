@@ -1,0 +1,604 @@
+/*
+ * nooks/wrappers/net.c - wrappers for an isolated network driver: PCI
+ * driver registration (probe/remove), net_device allocation, registration
+ * and operations, socket buffers, MMIO (ioremap), DMA memory and task
+ * queues.
+ *
+ * Memory the driver must write although the kernel allocated it is
+ * granted to its domain with the page tracker: the net_device with its
+ * priv area (while allocated), received skbs (until netif_rx/kfree_skb),
+ * DMA rings (while allocated), struct pci_dev (during probe/remove).
+ * ioremap'ed registers become a writable MMIO region of the domain.
+ *
+ * Function pointers the driver hands over are replaced by kernel wrappers
+ * (nooks_pci_probe, nooks_ndo_*) that look up a record naming the domain and
+ * the driver's function and make the XPC; a record whose domain failed or
+ * was reloaded (generation) answers for the driver: open -ENODEV, xmit
+ * drops the frame, get_stats returns zeroes.  Every object is tracked, so
+ * recovery unregisters and frees all of it (DMA memory after the reload).
+ */
+#include <asm/io.h>
+#include <linux/dma-mapping.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tqueue.h>
+#include <nooks/nooks.h>
+#include <nooks/wrappers.h>
+
+static int pcidrv_type, netdev_type, skb_type, consistent_type, tq_type;
+
+/* ---- PCI drivers ---- */
+
+struct pci_rec {
+	struct pci_rec *next;
+	struct pci_driver *drv;
+	struct nooks_domain *d;
+	u32 generation;
+	int (*probe)(struct pci_dev *, const struct pci_device_id *);
+	void (*remove)(struct pci_dev *);
+};
+static struct pci_rec *pci_recs;
+
+/* live - may a callback recorded for (d, generation) run now? */
+static bool live(struct nooks_domain *d, u32 generation)
+{
+	return d->generation == generation &&
+	       (d->state == NOOKS_RUNNING || (d->state == NOOKS_RECOVERING && d->reloading));
+}
+
+/* pci_rec_of - the record of drv, or NULL. */
+static struct pci_rec *pci_rec_of(struct pci_driver *drv)
+{
+	struct pci_rec *r;
+
+	for (r = pci_recs; r; r = r->next)
+		if (r->drv == drv)
+			return r;
+	return NULL;
+}
+
+/* nooks_pci_probe / nooks_pci_remove - what the PCI core calls. */
+static int nooks_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct pci_rec *r = pci_rec_of(pdev->driver);
+	struct nooks_xpc_obj o = { .ptr = pdev, .size = sizeof(*pdev), .flags = NOOKS_OBJ_GRANT };
+	u32 a[2] = { (u32)pdev, (u32)id };
+
+	if (!r || !live(r->d, r->generation) || !r->probe)
+		return -ENODEV;
+	return nooks_driver_call_objs(r->d, (void *)r->probe, 2, a, &o, 1);
+}
+
+static void nooks_pci_remove(struct pci_dev *pdev)
+{
+	struct pci_rec *r = pci_rec_of(pdev->driver);
+	struct nooks_xpc_obj o = { .ptr = pdev, .size = sizeof(*pdev), .flags = NOOKS_OBJ_GRANT };
+	u32 a[1] = { (u32)pdev };
+
+	if (r && live(r->d, r->generation) && r->remove)
+		nooks_driver_call_objs(r->d, (void *)r->remove, 1, a, &o, 1);
+}
+
+/* wrap_pci_driver - record drv for d and point it at the wrappers. */
+static int wrap_pci_driver(struct nooks_domain *d, struct pci_driver *drv)
+{
+	struct pci_rec *r = pci_rec_of(drv);
+
+	if (!r) {
+		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		if (!r)
+			return -ENOMEM;
+		r->drv = drv;
+		r->next = pci_recs;
+		pci_recs = r;
+	}
+	r->d = d;
+	r->generation = d->generation;
+	r->probe = drv->probe;
+	r->remove = drv->remove;
+	drv->probe = drv->probe ? nooks_pci_probe : NULL;
+	drv->remove = drv->remove ? nooks_pci_remove : NULL;
+	nooks_track(d, pcidrv_type, (unsigned long)drv, sizeof(*drv), 0);
+	return 0;
+}
+
+/* nooks_wrap_pci_register_driver / pci_module_init / pci_unregister_driver */
+int nooks_wrap_pci_register_driver(struct pci_driver *drv)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	int err;
+
+	if (d && (err = wrap_pci_driver(d, drv)))
+		return err;
+	return pci_register_driver(drv);
+}
+
+int nooks_wrap_pci_module_init(struct pci_driver *drv)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	int err;
+
+	if (d && (err = wrap_pci_driver(d, drv)))
+		return err;
+	return pci_module_init(drv);
+}
+
+void nooks_wrap_pci_unregister_driver(struct pci_driver *drv)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && nooks_untrack(d, pcidrv_type, (unsigned long)drv)) {
+		nooks_check_failed(d, "pci_unregister_driver of a driver it did not register");
+		return;
+	}
+	pci_unregister_driver(drv);
+}
+
+/* release_pcidrv - recovery: unbind (remove is not called into the
+ * failed domain). */
+static void release_pcidrv(struct nooks_domain *d, struct nooks_object *o)
+{
+	(void)d;
+	pci_unregister_driver((struct pci_driver *)o->addr);
+}
+
+/* ---- net devices ---- */
+
+struct netdev_rec {
+	struct netdev_rec *next;
+	struct net_device *dev;
+	struct nooks_domain *d;
+	u32 generation;
+	unsigned long size;		/* bytes granted: the struct and priv */
+	bool registered;
+	int (*init)(struct net_device *);
+	int (*open)(struct net_device *);
+	int (*stop)(struct net_device *);
+	int (*hard_start_xmit)(struct sk_buff *, struct net_device *);
+	struct net_device_stats *(*get_stats)(struct net_device *);
+	void (*set_multicast_list)(struct net_device *);
+	void (*tx_timeout)(struct net_device *);
+	int (*change_mtu)(struct net_device *, int);
+	struct net_device_stats zero_stats;
+};
+static struct netdev_rec *netdev_recs;
+
+/* netdev_rec_of - the record of dev, or NULL. */
+static struct netdev_rec *netdev_rec_of(struct net_device *dev)
+{
+	struct netdev_rec *r;
+
+	for (r = netdev_recs; r; r = r->next)
+		if (r->dev == dev)
+			return r;
+	return NULL;
+}
+
+/* ndo_call - XPC to one of the driver's net_device functions, or err if
+ * the driver is gone. */
+static int ndo_call(struct net_device *dev, size_t off, int nargs, u32 a0, u32 a1, int err)
+{
+	struct netdev_rec *r = netdev_rec_of(dev);
+	void *fn = r ? *(void **)((char *)r + off) : NULL;
+	u32 a[2] = { a0, a1 };
+
+	if (!r || !fn || !live(r->d, r->generation))
+		return err;
+	return nooks_driver_callv(r->d, fn, nargs, a);
+}
+
+#define NDO(field) offsetof(struct netdev_rec, field)
+
+/* nooks_ndo_* - the net_device operations the kernel really calls. */
+static int nooks_ndo_init(struct net_device *dev)
+{
+	return ndo_call(dev, NDO(init), 1, (u32)dev, 0, -ENODEV);
+}
+
+static int nooks_ndo_open(struct net_device *dev)
+{
+	return ndo_call(dev, NDO(open), 1, (u32)dev, 0, -ENODEV);
+}
+
+static int nooks_ndo_stop(struct net_device *dev)
+{
+	return ndo_call(dev, NDO(stop), 1, (u32)dev, 0, 0);
+}
+
+static int nooks_ndo_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct netdev_rec *r = netdev_rec_of(dev);
+	struct nooks_xpc_obj o[2] = {
+		{ .ptr = skb, .size = sizeof(*skb), .flags = NOOKS_OBJ_GRANT },
+		{ .ptr = skb->head, .size = skb->end - skb->head, .flags = NOOKS_OBJ_GRANT },
+	};
+	u32 a[2] = { (u32)skb, (u32)dev };
+	int ret;
+
+	if (!r || !live(r->d, r->generation)) {
+		kfree_skb(skb);			/* the driver is gone: drop */
+		return 0;
+	}
+	nooks_track(r->d, skb_type, (unsigned long)skb, sizeof(*skb), 0);
+	ret = nooks_driver_call_objs(r->d, (void *)r->hard_start_xmit, 2, a, o, 2);
+	if (ret > 0) {		/* busy: the kernel keeps the skb */
+		nooks_untrack(r->d, skb_type, (unsigned long)skb);
+		return ret;
+	}
+	/* refused before the call: drop it here; if the driver failed inside,
+	 * recovery already released it with the domain's other objects */
+	if (ret < 0 && !nooks_untrack(r->d, skb_type, (unsigned long)skb))
+		kfree_skb(skb);
+	return 0;
+}
+
+static struct net_device_stats *nooks_ndo_get_stats(struct net_device *dev)
+{
+	struct netdev_rec *r = netdev_rec_of(dev);
+	int ret;
+
+	if (!r)
+		return NULL;
+	ret = ndo_call(dev, NDO(get_stats), 1, (u32)dev, 0, 0);
+	if (ret == 0 || (ret < 0 && ret > -4096))
+		return &r->zero_stats;
+	return (struct net_device_stats *)ret;
+}
+
+static void nooks_ndo_set_multicast_list(struct net_device *dev)
+{
+	ndo_call(dev, NDO(set_multicast_list), 1, (u32)dev, 0, 0);
+}
+
+static void nooks_ndo_tx_timeout(struct net_device *dev)
+{
+	ndo_call(dev, NDO(tx_timeout), 1, (u32)dev, 0, 0);
+}
+
+static int nooks_ndo_change_mtu(struct net_device *dev, int mtu)
+{
+	return ndo_call(dev, NDO(change_mtu), 2, (u32)dev, (u32)mtu, -ENODEV);
+}
+
+/* nooks_wrap_alloc_etherdev - the device and its priv area are granted to
+ * the domain while allocated. */
+struct net_device *nooks_wrap_alloc_etherdev(int sizeof_priv)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	struct net_device *dev = alloc_etherdev(sizeof_priv);
+	struct netdev_rec *r;
+
+	if (!d || !dev)
+		return dev;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r) {
+		free_netdev(dev);
+		return NULL;
+	}
+	r->dev = dev;
+	r->d = d;
+	r->generation = d->generation;
+	r->size = dev->priv ? (unsigned long)((char *)dev->priv - (char *)dev) + sizeof_priv
+			    : sizeof(*dev);
+	if (nooks_grant_range(d, dev, r->size)) {
+		kfree(r);
+		free_netdev(dev);
+		return NULL;
+	}
+	r->next = netdev_recs;
+	netdev_recs = r;
+	nooks_track(d, netdev_type, (unsigned long)dev, r->size, (unsigned long)r);
+	return dev;
+}
+
+/* nooks_wrap_register_netdev - swap the driver's operations for ours. */
+int nooks_wrap_register_netdev(struct net_device *dev)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	struct netdev_rec *r;
+	int err;
+
+	if (!d)
+		return register_netdev(dev);
+	r = netdev_rec_of(dev);
+	if (!r || r->d != d || !nooks_object_find(d, netdev_type, (unsigned long)dev)) {
+		nooks_check_failed(d, "register_netdev of a device it did not allocate");
+		return -EINVAL;
+	}
+#define SWAP(field, wrapper) do { r->field = dev->field; \
+		dev->field = dev->field ? wrapper : NULL; } while (0)
+	SWAP(init, nooks_ndo_init);
+	SWAP(open, nooks_ndo_open);
+	SWAP(stop, nooks_ndo_stop);
+	SWAP(hard_start_xmit, nooks_ndo_xmit);
+	SWAP(get_stats, nooks_ndo_get_stats);
+	SWAP(set_multicast_list, nooks_ndo_set_multicast_list);
+	SWAP(tx_timeout, nooks_ndo_tx_timeout);
+	SWAP(change_mtu, nooks_ndo_change_mtu);
+#undef SWAP
+	err = register_netdev(dev);
+	r->registered = !err;
+	return err;
+}
+
+/* nooks_wrap_unregister_netdev / free_netdev */
+void nooks_wrap_unregister_netdev(struct net_device *dev)
+{
+	struct netdev_rec *r = netdev_rec_of(dev);
+
+	unregister_netdev(dev);
+	if (r)
+		r->registered = false;
+}
+
+/* forget_netdev - drop dev's record and grant, free it. */
+static void forget_netdev(struct netdev_rec *r)
+{
+	struct netdev_rec **p;
+
+	for (p = &netdev_recs; *p; p = &(*p)->next)
+		if (*p == r) {
+			*p = r->next;
+			break;
+		}
+	nooks_ungrant_range(r->d, r->dev, r->size);
+	free_netdev(r->dev);
+	kfree(r);
+}
+
+void nooks_wrap_free_netdev(struct net_device *dev)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	struct netdev_rec *r = netdev_rec_of(dev);
+
+	if (!d || !r) {
+		free_netdev(dev);
+		return;
+	}
+	if (nooks_untrack(d, netdev_type, (unsigned long)dev)) {
+		nooks_check_failed(d, "free_netdev of a device it does not hold");
+		return;
+	}
+	forget_netdev(r);
+}
+
+/* release_netdev - recovery: unregister (stop is not called into the
+ * failed domain) and free. */
+static void release_netdev(struct nooks_domain *d, struct nooks_object *o)
+{
+	struct netdev_rec *r = (struct netdev_rec *)o->aux;
+
+	(void)d;
+	if (r->registered)
+		unregister_netdev(r->dev);
+	forget_netdev(r);
+}
+
+/* ---- socket buffers ---- */
+
+/* grant_skb - the skb and its buffer, writable in d; tracked. */
+static struct sk_buff *grant_skb(struct nooks_domain *d, struct sk_buff *skb)
+{
+	if (!skb)
+		return NULL;
+	if (nooks_grant_range(d, skb, sizeof(*skb)) ||
+	    nooks_grant_range(d, skb->head, skb->end - skb->head) ||
+	    nooks_track(d, skb_type, (unsigned long)skb, sizeof(*skb), 1)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/* ungrant_skb - take a tracked skb back from d (false: it does not hold it). */
+static bool ungrant_skb(struct nooks_domain *d, struct sk_buff *skb)
+{
+	struct nooks_object *o = nooks_object_find(d, skb_type, (unsigned long)skb);
+
+	if (!o)
+		return false;
+	if (o->aux) {
+		nooks_ungrant_range(d, skb, sizeof(*skb));
+		nooks_ungrant_range(d, skb->head, skb->end - skb->head);
+	}
+	nooks_untrack(d, skb_type, (unsigned long)skb);
+	return true;
+}
+
+struct sk_buff *nooks_wrap_alloc_skb(unsigned int size, int gfp)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	return d ? grant_skb(d, alloc_skb(size, gfp)) : alloc_skb(size, gfp);
+}
+
+struct sk_buff *nooks_wrap_dev_alloc_skb(unsigned int len)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	return d ? grant_skb(d, dev_alloc_skb(len)) : dev_alloc_skb(len);
+}
+
+/* nooks_wrap_kfree_skb - the skb must be one the domain holds. */
+void nooks_wrap_kfree_skb(struct sk_buff *skb)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && skb && !ungrant_skb(d, skb)) {
+		nooks_check_failed(d, "kfree_skb of an skb it does not hold");
+		return;
+	}
+	kfree_skb(skb);
+}
+
+/* nooks_wrap_netif_rx - hand a received skb (held by the domain) up. */
+int nooks_wrap_netif_rx(struct sk_buff *skb)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !ungrant_skb(d, skb)) {
+		nooks_check_failed(d, "netif_rx of an skb it does not hold");
+		return NET_RX_DROP;
+	}
+	return netif_rx(skb);
+}
+
+/* release_skb - recovery: free an skb the failed driver held. */
+static void release_skb(struct nooks_domain *d, struct nooks_object *o)
+{
+	struct sk_buff *skb = (struct sk_buff *)o->addr;
+
+	if (o->aux) {
+		nooks_ungrant_range(d, skb, sizeof(*skb));
+		nooks_ungrant_range(d, skb->head, skb->end - skb->head);
+	}
+	kfree_skb(skb);
+}
+
+/* ---- MMIO and DMA memory ---- */
+
+/* nooks_wrap_ioremap - map, and make the registers writable in the domain. */
+void *nooks_wrap_ioremap(unsigned long phys, unsigned long size)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	void *va = ioremap(phys, size);
+
+	if (!d || !va)
+		return va;
+	if (nooks_domain_add_region(d, (unsigned long)va, size, NOOKS_REGION_MMIO)) {
+		iounmap(va);
+		return NULL;
+	}
+	nooks_track(d, NOOKS_OBJ_MMIO, (unsigned long)va, size, 1);
+	return va;
+}
+
+void nooks_wrap_iounmap(void *va)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && nooks_untrack(d, NOOKS_OBJ_MMIO, (unsigned long)va)) {
+		nooks_check_failed(d, "iounmap of a mapping it does not hold");
+		return;
+	}
+	iounmap(va);
+}
+
+struct consistent_rec {
+	struct pci_dev *pdev;
+	dma_addr_t dma;
+};
+
+/* nooks_wrap_pci_alloc_consistent - DMA memory, granted while allocated,
+ * released only after a reload (the device may still write it). */
+void *nooks_wrap_pci_alloc_consistent(struct pci_dev *pdev, size_t size, dma_addr_t *dma)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	struct consistent_rec *c;
+	void *p = pci_alloc_consistent(pdev, size, dma);
+
+	if (!d || !p)
+		return p;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c || nooks_grant_range(d, p, size)) {
+		kfree(c);
+		pci_free_consistent(pdev, size, p, *dma);
+		return NULL;
+	}
+	c->pdev = pdev;
+	c->dma = *dma;
+	nooks_track(d, consistent_type, (unsigned long)p, size, (unsigned long)c);
+	return p;
+}
+
+void nooks_wrap_pci_free_consistent(struct pci_dev *pdev, size_t size, void *p, dma_addr_t dma)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	struct nooks_object *o;
+
+	if (d) {
+		o = nooks_object_find(d, consistent_type, (unsigned long)p);
+		if (!o) {
+			nooks_check_failed(d, "pci_free_consistent of memory it does not hold");
+			return;
+		}
+		kfree((void *)o->aux);
+		nooks_untrack(d, consistent_type, (unsigned long)p);
+		nooks_ungrant_range(d, p, size);
+	}
+	pci_free_consistent(pdev, size, p, dma);
+}
+
+/* release_consistent - after the reload: free the old DMA memory. */
+static void release_consistent(struct nooks_domain *d, struct nooks_object *o)
+{
+	struct consistent_rec *c = (struct consistent_rec *)o->aux;
+
+	(void)d;			/* its grants went with the old domain tables */
+	pci_free_consistent(c->pdev, o->size, (void *)o->addr, c->dma);
+	kfree(c);
+}
+
+/* ---- task queues ---- */
+
+/* nooks_wrap_schedule_task - the routine becomes an XPC into the domain. */
+int nooks_wrap_schedule_task(struct tq_struct *tq)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d) {
+		if (tq->routine && !nooks_is_export_thunk(d, (void *)tq->routine))
+			tq->routine = (void (*)(void *))nooks_export_thunk(d, (void *)tq->routine);
+		if (!nooks_object_find(d, tq_type, (unsigned long)tq))
+			nooks_track(d, tq_type, (unsigned long)tq, sizeof(*tq), 0);
+	}
+	return schedule_task(tq);
+}
+
+int nooks_wrap_cancel_task(struct tq_struct *tq)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d)
+		nooks_untrack(d, tq_type, (unsigned long)tq);
+	return cancel_task(tq);
+}
+
+/* release_tq - recovery: unqueue the failed driver's task. */
+static void release_tq(struct nooks_domain *d, struct nooks_object *o)
+{
+	(void)d;
+	cancel_task((struct tq_struct *)o->addr);
+}
+
+/* nooks_wrap_panic - an extension's panic fails its domain instead. */
+void nooks_wrap_panic(const char *fmt)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (!d)
+		panic("%s", fmt);
+	printk("nooks: domain=%s called panic: %s\n", d->name, fmt);
+	nooks_check_failed(d, "panic");
+}
+
+static const struct nooks_obj_type pcidrv_obj = { "pci_driver", release_pcidrv, NULL, false };
+static const struct nooks_obj_type netdev_obj = { "net_device", release_netdev, NULL, false };
+static const struct nooks_obj_type skb_obj = { "sk_buff", release_skb, NULL, false };
+static const struct nooks_obj_type consistent_obj = { "dma", release_consistent, NULL, true };
+static const struct nooks_obj_type tq_obj = { "tq_struct", release_tq, NULL, false };
+
+/* nooks_net_wrappers_init - register the object types (boot). */
+void nooks_net_wrappers_init(void)
+{
+	pcidrv_type = nooks_obj_type_register(&pcidrv_obj);
+	netdev_type = nooks_obj_type_register(&netdev_obj);
+	skb_type = nooks_obj_type_register(&skb_obj);
+	consistent_type = nooks_obj_type_register(&consistent_obj);
+	tq_type = nooks_obj_type_register(&tq_obj);
+}
