@@ -10,6 +10,7 @@
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/system.h>
+#include <linux/cmdline.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -38,6 +39,20 @@ const char *nooks_domain_state_name(u32 state)
 	return state < ARRAY_SIZE(state_names) ? state_names[state] : "?";
 }
 
+/* parse_fail_option - nooks_fail=NAME@N (see nooks/xpc.c). */
+static void parse_fail_option(void)
+{
+	char opt[40], *at;
+
+	if (!cmdline_get("nooks_fail", opt, sizeof(opt)) || !(at = strchr(opt, '@')))
+		return;
+	*at = 0;
+	strlcpy(nooks_fail_name, opt, NOOKS_NAME_LEN);
+	nooks_fail_at = simple_strtoul(at + 1, NULL, 0);
+	printk("nooks: will signal a failure of domain %s at its call %u\n", nooks_fail_name,
+	       nooks_fail_at);
+}
+
 /* nooks_init - see nooks/domain.h.  Turns CR4.PGE off (see the header). */
 void nooks_init(void)
 {
@@ -51,6 +66,7 @@ void nooks_init(void)
 		write_cr4(cr4 & ~X86_CR4_PGE);	/* also flushes global entries */
 	nooks_ready = true;
 	nooks_modules_init();
+	parse_fail_option();
 	printk("nooks: init kernel_cr3=%08x pge=off domains=%d\n", nooks_kernel_cr3,
 	       NOOKS_MAX_DOMAINS);
 }

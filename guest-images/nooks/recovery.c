@@ -16,6 +16,7 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 #include <linux/errno.h>
+#include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <nooks/nooks.h>
@@ -96,7 +97,7 @@ void nooks_trap_exit(struct pt_regs *regs, unsigned long state)
 	nooks_current_domain = d;
 	if (!(state & TS_SWITCHED))
 		return;
-	if (d->state != NOOKS_RUNNING) {
+	if (d->state == NOOKS_FAILED || d->state == NOOKS_DISABLED) {
 		unwind_domain = d;		/* resume in the unwinder, kernel CR3 */
 		regs->eip = (u32)nooks_unwind_trampoline;
 		return;
@@ -122,6 +123,41 @@ void nooks_check_failed(struct nooks_domain *d, const char *why)
 		nooks_current_domain = NULL;
 		nooks_xpc_unwind(d, -EFAULT);
 	}
+	if (!d->active_calls)
+		nooks_recover_later(d);
+}
+
+/* nooks_signal_failure - see nooks/recovery.h. */
+void nooks_signal_failure(struct nooks_domain *d, const char *why)
+{
+	nooks_fail_domain(d, NOOKS_VEC_SIGNAL, (u32)__builtin_return_address(0), 0, why);
+	if (nooks_task_inside(d)) {
+		nooks_current_domain = NULL;
+		nooks_xpc_unwind(d, -EFAULT);
+	}
+	if (!d->active_calls)
+		nooks_recover_later(d);
+}
+
+/* recover_task - the task-queue routine of nooks_recover_later. */
+static void recover_task(void *data)
+{
+	struct nooks_domain *d = data;
+
+	if (d->magic == NOOKS_DOMAIN_MAGIC && d->state == NOOKS_FAILED && !d->active_calls)
+		nooks_recover(d);
+}
+
+/* nooks_recover_later - see nooks/recovery.h. */
+void nooks_recover_later(struct nooks_domain *d)
+{
+	if (!in_interrupt()) {
+		nooks_recover(d);
+		return;
+	}
+	printk("nooks: defer domain=%s recovery to process context\n", d->name);
+	INIT_TQUEUE(&d->recover_tq, recover_task, d);
+	schedule_task(&d->recover_tq);
 }
 
 /* recent_restarts - restarts of d within its restart window. */

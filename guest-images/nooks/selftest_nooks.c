@@ -252,8 +252,8 @@ static void release_test_late(struct nooks_domain *d, struct nooks_object *o)
 		late_after_reload++;
 }
 
-static const struct nooks_obj_type test_type = { "test", release_test, NULL, false };
-static const struct nooks_obj_type test_late_type = { "test-late", release_test_late, NULL, true };
+static const struct nooks_obj_type test_type = { "test", release_test, NULL, false, 0 };
+static const struct nooks_obj_type test_late_type = { "test-late", release_test_late, NULL, true, 0 };
 
 /* ---- the checks ---- */
 

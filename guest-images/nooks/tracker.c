@@ -4,6 +4,7 @@
  * of object types with their release functions, and release-all for
  * recovery.  Runs in the kernel domain only (wrappers, recovery).
  */
+#include <asm/io.h>
 #include <linux/errno.h>
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
@@ -47,8 +48,15 @@ static void release_dma(struct nooks_domain *d, struct nooks_object *o)
 	free_pages(o->addr, o->aux);
 }
 
-/* release_none - nothing to give back (e.g. an MMIO window: the mapping
- * belongs to the kernel's ioremap). */
+/* release_mmio - an ioremap'ed window the wrapper mapped (aux 1): unmap. */
+static void release_mmio(struct nooks_domain *d, struct nooks_object *o)
+{
+	(void)d;
+	if (o->aux)
+		iounmap((void *)o->addr);
+}
+
+/* release_none - nothing to give back. */
 static void release_none(struct nooks_domain *d, struct nooks_object *o)
 {
 	(void)d;
@@ -56,12 +64,12 @@ static void release_none(struct nooks_domain *d, struct nooks_object *o)
 }
 
 static const struct nooks_obj_type builtin_types[NOOKS_OBJ_NR_BUILTIN] = {
-	[NOOKS_OBJ_NONE] = { "none", release_none, NULL, false },
-	[NOOKS_OBJ_HEAP] = { "heap", release_heap, NULL, false },
-	[NOOKS_OBJ_KMEM] = { "kmem", release_kmem, NULL, false },
-	[NOOKS_OBJ_IRQ] = { "irq", release_irq, disable_irq_obj, true },
-	[NOOKS_OBJ_DMA] = { "dma", release_dma, NULL, true },
-	[NOOKS_OBJ_MMIO] = { "mmio", release_none, NULL, false },
+	[NOOKS_OBJ_NONE] = { "none", release_none, NULL, false, 0 },
+	[NOOKS_OBJ_HEAP] = { "heap", release_heap, NULL, false, 3 },
+	[NOOKS_OBJ_KMEM] = { "kmem", release_kmem, NULL, false, 3 },
+	[NOOKS_OBJ_IRQ] = { "irq", release_irq, disable_irq_obj, true, 0 },
+	[NOOKS_OBJ_DMA] = { "dma", release_dma, NULL, true, 1 },
+	[NOOKS_OBJ_MMIO] = { "mmio", release_mmio, NULL, false, 2 },
 };
 
 static const struct nooks_obj_type *types[NOOKS_MAX_OBJ_TYPES] = {
@@ -216,19 +224,18 @@ void nooks_disable_all(struct nooks_domain *d)
 				nooks_obj_type(o->type)->disable(d, o);
 }
 
-/* nooks_release_all - see nooks/tracker.h. */
-unsigned int nooks_release_all(struct nooks_domain *d, bool late)
+/* release_pass - release and forget the objects of one phase whose late
+ * flag matches; how many. */
+static unsigned int release_pass(struct nooks_domain *d, bool late, u8 phase)
 {
 	struct nooks_object **p, *o;
 	unsigned int b, n = 0;
 
-	if (!d->tracker)
-		return 0;
 	for (b = 0; b < NOOKS_TRACKER_BUCKETS; b++) {
 		p = &d->tracker->bucket[b];
 		while ((o = *p)) {
 			const struct nooks_obj_type *t = nooks_obj_type(o->type);
-			if (t->late != late) {
+			if (t->late != late || t->phase != phase) {
 				p = &o->next;
 				continue;
 			}
@@ -239,6 +246,19 @@ unsigned int nooks_release_all(struct nooks_domain *d, bool late)
 			n++;
 		}
 	}
+	return n;
+}
+
+/* nooks_release_all - see nooks/tracker.h.  Phase by phase. */
+unsigned int nooks_release_all(struct nooks_domain *d, bool late)
+{
+	unsigned int n = 0;
+	u8 phase;
+
+	if (!d->tracker)
+		return 0;
+	for (phase = 0; phase < NOOKS_RELEASE_PHASES; phase++)
+		n += release_pass(d, late, phase);
 	return n;
 }
 
@@ -263,16 +283,31 @@ struct nooks_object *nooks_tracker_detach(struct nooks_domain *d)
 	return list;
 }
 
-/* nooks_release_list - release and free a detached chain; how many. */
+/* nooks_release_list - release and free a detached chain, phase by
+ * phase; how many. */
 unsigned int nooks_release_list(struct nooks_domain *d, struct nooks_object *list)
 {
-	struct nooks_object *n;
+	struct nooks_object **p, *o;
 	unsigned int count = 0;
+	u8 phase;
 
-	for (; list; list = n) {
-		n = list->next;
-		nooks_obj_type(list->type)->release(d, list);
-		kfree(list);
+	for (phase = 0; phase < NOOKS_RELEASE_PHASES; phase++) {
+		p = &list;
+		while ((o = *p)) {
+			if (nooks_obj_type(o->type)->phase != phase) {
+				p = &o->next;
+				continue;
+			}
+			*p = o->next;
+			nooks_obj_type(o->type)->release(d, o);
+			kfree(o);
+			count++;
+		}
+	}
+	while ((o = list)) {		/* phases out of range: last */
+		list = o->next;
+		nooks_obj_type(o->type)->release(d, o);
+		kfree(o);
 		count++;
 	}
 	return count;

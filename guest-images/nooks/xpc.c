@@ -39,6 +39,9 @@ struct nooks_task *nooks_current_task = &init_task;
 struct nooks_stats nooks_stats;
 bool nooks_isolation = true;
 unsigned int nooks_trap_depth;
+/* nooks_fail=NAME@N: signal a failure of domain NAME at its N-th driver call. */
+char nooks_fail_name[NOOKS_NAME_LEN];
+u32 nooks_fail_at;
 
 #define XPC_MAX_DEPTH 32
 
@@ -344,6 +347,12 @@ int nooks_driver_call_objs(struct nooks_domain *d, void *fn, int nargs, const u3
 	}
 	if ((err = xpc_check_driver_call(d, fn, nargs)))
 		return err;
+	if (unlikely(nooks_fail_at) && d->xpc_in + 1 == nooks_fail_at &&
+	    !strcmp(d->name, nooks_fail_name)) {
+		d->xpc_in++;
+		nooks_signal_failure(d, "nooks_fail= signal");
+		return -EFAULT;
+	}
 	memset(&f, 0, sizeof(f));
 	f.fn = fn;
 	f.nargs = nargs;
@@ -372,7 +381,7 @@ int nooks_driver_call_objs(struct nooks_domain *d, void *fn, int nargs, const u3
 		xpc_pop_frame(&f);
 		nooks_current_domain = prev;
 		if (!d->active_calls && d->state == NOOKS_FAILED && !d->in_recovery)
-			nooks_recover(d);
+			nooks_recover_later(d);
 		return f.error;
 	}
 	d->xpc_in++;

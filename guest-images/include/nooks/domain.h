@@ -69,6 +69,7 @@
 #define _NOOKS_DOMAIN_H
 
 #include <asm/pgtable.h>
+#include <linux/tqueue.h>
 #include <linux/types.h>
 
 #define NOOKS_MAX_DOMAINS 8
@@ -158,6 +159,7 @@ struct nooks_domain {
 	u32 generation;				/* +1 at every reset: stale callbacks check it */
 	bool in_recovery;			/* nooks_recover is running */
 	bool reloading;				/* ... and is reloading: calls allowed */
+	struct tq_struct recover_tq;		/* recovery deferred out of interrupt context */
 	u8 *thunks;				/* page of import/export thunks (nooks/module.c) */
 	unsigned int nr_thunks;
 } __aligned(NOOKS_DOMAIN_SIZE);

@@ -27,6 +27,7 @@ struct nooks_domain;
 /* Pseudo vectors for failures that are not processor exceptions. */
 #define NOOKS_VEC_CHECK 256
 #define NOOKS_VEC_TIMEOUT 257
+#define NOOKS_VEC_SIGNAL 258		/* explicit signal (nooks_fail=NAME@N) */
 
 /* nooks_check_failed - a wrapper found bad input from d: fail d and unwind
  * the current task out of it.  Does not return when the task is inside d;
@@ -47,6 +48,13 @@ void nooks_fail_domain(struct nooks_domain *d, u32 vector, u32 eip, u32 cr2, con
 
 /* nooks_recover - run the recovery steps after the last task left d. */
 void nooks_recover(struct nooks_domain *d);
+/* nooks_recover_later - nooks_recover now, or from the task queue
+ * (process context) when called in interrupt context. */
+void nooks_recover_later(struct nooks_domain *d);
+
+/* nooks_signal_failure - the explicit signal: fail d as if it had
+ * crashed (unwinding the task if it is inside d), then recover it. */
+void nooks_signal_failure(struct nooks_domain *d, const char *why);
 
 /* nooks_unwind_trampoline - xpc.S: where a failed domain's code resumes
  * after the trap; it calls nooks_unwind_current(). */

@@ -34,7 +34,12 @@ struct nooks_obj_type {
 	/* disable - optional: quiesce it before unwinding (IRQ: mask the line) */
 	void (*disable)(struct nooks_domain *d, struct nooks_object *o);
 	bool late;
+	/* phase - release order within a pass, lowest first: objects that
+	 * call back into the driver or live inside other objects (timers,
+	 * task queues, skbs) go before their containers (devices, memory). */
+	u8 phase;
 };
+#define NOOKS_RELEASE_PHASES 4
 
 /* Built-in types (ids); nooks_obj_type_register hands out the rest. */
 enum {

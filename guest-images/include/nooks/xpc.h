@@ -122,6 +122,10 @@ struct nooks_stats {
 };
 extern struct nooks_stats nooks_stats;
 
+/* nooks_fail=NAME@N boot option: the explicit failure signal (testing). */
+extern char nooks_fail_name[];
+extern u32 nooks_fail_at;
+
 /* nooks_isolation - false with nooks=off: driver calls are plain calls. */
 extern bool nooks_isolation;
 

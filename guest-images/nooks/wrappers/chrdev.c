@@ -183,7 +183,7 @@ static void release_chrdev(struct nooks_domain *d, struct nooks_object *o)
 	unregister_chrdev(o->addr, ((struct fops_shadow *)o->aux)->name);
 }
 
-static const struct nooks_obj_type chrdev_obj = { "chrdev", release_chrdev, NULL, false };
+static const struct nooks_obj_type chrdev_obj = { "chrdev", release_chrdev, NULL, false, 1 };
 
 /* nooks_chrdev_wrappers_init - register the object type (boot). */
 void nooks_chrdev_wrappers_init(void)

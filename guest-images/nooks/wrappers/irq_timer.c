@@ -130,7 +130,7 @@ static void release_timer(struct nooks_domain *d, struct nooks_object *o)
 	del_timer((struct timer_list *)o->addr);
 }
 
-static const struct nooks_obj_type timer_obj = { "timer", release_timer, NULL, false };
+static const struct nooks_obj_type timer_obj = { "timer", release_timer, NULL, false, 0 };
 
 /* nooks_irq_timer_wrappers_init - register the object type (boot). */
 void nooks_irq_timer_wrappers_init(void)

@@ -587,11 +587,11 @@ void nooks_wrap_panic(const char *fmt)
 	nooks_check_failed(d, "panic");
 }
 
-static const struct nooks_obj_type pcidrv_obj = { "pci_driver", release_pcidrv, NULL, false };
-static const struct nooks_obj_type netdev_obj = { "net_device", release_netdev, NULL, false };
-static const struct nooks_obj_type skb_obj = { "sk_buff", release_skb, NULL, false };
-static const struct nooks_obj_type consistent_obj = { "dma", release_consistent, NULL, true };
-static const struct nooks_obj_type tq_obj = { "tq_struct", release_tq, NULL, false };
+static const struct nooks_obj_type pcidrv_obj = { "pci_driver", release_pcidrv, NULL, false, 1 };
+static const struct nooks_obj_type netdev_obj = { "net_device", release_netdev, NULL, false, 2 };
+static const struct nooks_obj_type skb_obj = { "sk_buff", release_skb, NULL, false, 1 };
+static const struct nooks_obj_type consistent_obj = { "dma", release_consistent, NULL, true, 1 };
+static const struct nooks_obj_type tq_obj = { "tq_struct", release_tq, NULL, false, 0 };
 
 /* nooks_net_wrappers_init - register the object types (boot). */
 void nooks_net_wrappers_init(void)
