@@ -9,6 +9,9 @@
  *     (readable in the domain; writes fault);
  *   - S is in direct_ok[] (pure functions that only touch their arguments,
  *     e.g. memcpy): bound directly, they run inside the domain;
+ *   - netif_rx: bound to nooks_netif_rx_batched, which runs inside the
+ *     domain and queues the packet on the domain's deferred-call page
+ *     (handed up when the driver call returns; nooks_batch=0 turns it off);
  *   - otherwise: an import thunk in the domain's thunk page,
  *         pushl $target ; jmp nooks_import_trampoline      (xpc.S)
  *     an XPC into the kernel, where target is the hand-written wrapper
@@ -18,6 +21,7 @@
  * an XPC into the domain (nooks_export_thunk).
  */
 #include <asm/page.h>
+#include <linux/cmdline.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -33,6 +37,9 @@ void nooks_export_trampoline(void);
 
 #define THUNK_SIZE 16
 #define MAX_THUNKS (PAGE_SIZE / THUNK_SIZE)
+
+/* nooks_batch=0 boot option: no batching of received packets. */
+static bool nooks_batch_rx = true;
 
 /* The domain being refilled by a reload (recovery), if any. */
 static struct nooks_domain *reloading;
@@ -167,6 +174,8 @@ static void *import_hook(struct module *mod, const char *name, void *kernel_addr
 	for (i = 0; direct_ok[i]; i++)
 		if (!strcmp(direct_ok[i], name))
 			return kernel_addr;
+	if (nooks_batch_rx && !strcmp(name, "netif_rx"))
+		return (void *)nooks_netif_rx_batched;	/* runs in the domain, batched */
 	for (w = nooks_wrappers; w->name; w++)
 		if (!strcmp(w->name, name))
 			return nooks_import_thunk(d, w->fn);
@@ -287,8 +296,9 @@ void nooks_module_unloaded(struct module *mod)
 	n += nooks_release_all(d, true);
 	kfree(d->thunks);
 	d->thunks = NULL;
-	printk("nooks: module %s unloaded domain=%s xpc_in=%u xpc_out=%u faults=%u restarts=%u "
-	       "leftover=%u\n", mod->name, d->name, d->xpc_in, d->xpc_out, d->faults, d->restarts, n);
+	printk("nooks: module %s unloaded domain=%s xpc_in=%u xpc_out=%u deferred_in=%u "
+	       "deferred_out=%u faults=%u restarts=%u leftover=%u\n", mod->name, d->name, d->xpc_in,
+	       d->xpc_out, d->deferred_in, d->deferred_out, d->faults, d->restarts, n);
 	mod->nooks = NULL;
 	nooks_domain_destroy(d);
 }
@@ -301,5 +311,6 @@ void nooks_modules_init(void)
 	module_section_free_hook = section_free_hook;
 	module_call_init_hook = call_init_hook;
 	module_call_exit_hook = call_exit_hook;
+	nooks_batch_rx = cmdline_get_ulong("nooks_batch", 1) != 0;
 	nooks_wrappers_init();
 }

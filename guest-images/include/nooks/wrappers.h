@@ -28,6 +28,10 @@ void *nooks_export_thunk(struct nooks_domain *d, void *fn);
 bool nooks_is_export_thunk(struct nooks_domain *d, const void *p);
 void nooks_modules_init(void);
 
+/* nooks/wrappers/net.c: netif_rx batched through the deferred-call queue. */
+struct sk_buff;
+int nooks_netif_rx_batched(struct sk_buff *skb);
+
 void *nooks_wrap_kmalloc(size_t size, int gfp);
 void *nooks_wrap_kzalloc(size_t size, int gfp);
 void nooks_wrap_kfree(const void *p);

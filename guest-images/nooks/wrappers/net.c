@@ -448,6 +448,34 @@ int nooks_wrap_netif_rx(struct sk_buff *skb)
 	return netif_rx(skb);
 }
 
+/* netif_rx_from - the kernel half of a batched netif_rx: run when the
+ * driver call that queued it returns (xpc_drain_to_kernel). */
+static int netif_rx_from(struct nooks_domain *d, struct sk_buff *skb)
+{
+	if (!ungrant_skb(d, skb)) {
+		nooks_check_failed(d, "netif_rx of an skb it does not hold");
+		return NET_RX_DROP;
+	}
+	return netif_rx(skb);
+}
+
+/*
+ * nooks_netif_rx_batched - what an isolated driver's netif_rx import is
+ * bound to directly (nooks/module.c): it runs INSIDE the domain and only
+ * queues the packet on the domain's deferred-call page, so a burst of
+ * received frames costs no crossing; the kernel hands them up when the
+ * driver call (the interrupt handler) returns.  A full queue falls back to
+ * an XPC.
+ */
+int nooks_netif_rx_batched(struct sk_buff *skb)
+{
+	struct nooks_domain *d = nooks_current_domain;
+
+	if (d && !nooks_defer_kernel_call((void *)netif_rx_from, 2, d, skb))
+		return NET_RX_SUCCESS;
+	return nooks_kernel_call((void *)nooks_wrap_netif_rx, 1, skb);
+}
+
 /* release_skb - recovery: free an skb the failed driver held. */
 static void release_skb(struct nooks_domain *d, struct nooks_object *o)
 {
