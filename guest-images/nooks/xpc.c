@@ -51,10 +51,15 @@ static u32 call8(void *fn, const u32 *a)
 	return ((nooks_fn8_t)fn)(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
 }
 
+/*
+ * The phases below are kept out of line (__noinline) on purpose: each is a
+ * symbol of its own, so the emulator can attribute cycles to it.
+ */
+
 /* ---- phase: checks ---- */
 
 /* xpc_check_driver_call - may the kernel call fn in d now?  0 or -errno. */
-static int xpc_check_driver_call(struct nooks_domain *d, void *fn, int nargs)
+static __noinline int xpc_check_driver_call(struct nooks_domain *d, void *fn, int nargs)
 {
 	if (!d || d->magic != NOOKS_DOMAIN_MAGIC || !fn)
 		return -EINVAL;
@@ -68,7 +73,7 @@ static int xpc_check_driver_call(struct nooks_domain *d, void *fn, int nargs)
 }
 
 /* xpc_check_kernel_call - may d call fn in the kernel?  0 or why not. */
-static const char *xpc_check_kernel_call(struct nooks_domain *d, void *fn, int nargs)
+static __noinline const char *xpc_check_kernel_call(struct nooks_domain *d, void *fn, int nargs)
 {
 	(void)d;
 	if (!fn)
@@ -108,7 +113,7 @@ static inline u32 current_esp(void)
  * on one of d's stacks (an IRQ that interrupted d), else a free pool stack.
  * Returns the top, or 0 if every stack is busy.
  */
-static u32 pick_domain_stack(struct nooks_domain *d, struct nooks_xpc_frame *nf)
+static __noinline u32 pick_domain_stack(struct nooks_domain *d, struct nooks_xpc_frame *nf)
 {
 	struct nooks_xpc_frame *f;
 	u32 esp = current_esp();
@@ -131,7 +136,7 @@ static u32 pick_domain_stack(struct nooks_domain *d, struct nooks_xpc_frame *nf)
 
 /* pick_kernel_stack - where a call from d into the kernel runs: below the
  * kernel frame that entered d; 0 (stay on this stack) if there is none. */
-static u32 pick_kernel_stack(struct nooks_domain *d)
+static __noinline u32 pick_kernel_stack(struct nooks_domain *d)
 {
 	struct nooks_xpc_frame *f;
 
@@ -142,7 +147,7 @@ static u32 pick_kernel_stack(struct nooks_domain *d)
 }
 
 /* xpc_push_frame - fill in the bookkeeping part of f and link it. */
-static void xpc_push_frame(struct nooks_xpc_frame *f, struct nooks_domain *from,
+static __noinline void xpc_push_frame(struct nooks_xpc_frame *f, struct nooks_domain *from,
 			   struct nooks_domain *to)
 {
 	f->from = from;
@@ -157,7 +162,7 @@ static void xpc_push_frame(struct nooks_xpc_frame *f, struct nooks_domain *from,
 }
 
 /* xpc_pop_frame - unlink f (the top of the chain). */
-static void xpc_pop_frame(struct nooks_xpc_frame *f)
+static __noinline void xpc_pop_frame(struct nooks_xpc_frame *f)
 {
 	nooks_current_task->top = f->prev;
 	nooks_current_task->depth--;
@@ -169,7 +174,7 @@ static void xpc_pop_frame(struct nooks_xpc_frame *f)
 
 /* xpc_copy_in - grant pages and make shadow copies on the domain stack
  * (below f->to_esp, which moves down); -errno on failure. */
-static int xpc_copy_in(struct nooks_xpc_frame *f, struct nooks_domain *d)
+static __noinline int xpc_copy_in(struct nooks_xpc_frame *f, struct nooks_domain *d)
 {
 	unsigned int i;
 	unsigned long va;
@@ -201,7 +206,7 @@ static int xpc_copy_in(struct nooks_xpc_frame *f, struct nooks_domain *d)
 
 /* xpc_copy_out - copy shadows back (unless the call failed) and take
  * granted pages back. */
-static void xpc_copy_out(struct nooks_xpc_frame *f, struct nooks_domain *d, bool ok)
+static __noinline void xpc_copy_out(struct nooks_xpc_frame *f, struct nooks_domain *d, bool ok)
 {
 	unsigned int i;
 	unsigned long va;
@@ -270,7 +275,7 @@ static u32 xpc_drain_to_ext(u32 a0, u32 a1, u32 a2, u32 a3, u32 a4, u32 a5, u32 
 }
 
 /* xpc_drain_to_kernel - run the calls d deferred to the kernel (kernel side). */
-static void xpc_drain_to_kernel(struct nooks_domain *d)
+static __noinline void xpc_drain_to_kernel(struct nooks_domain *d)
 {
 	u32 n;
 
