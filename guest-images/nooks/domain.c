@@ -47,7 +47,7 @@ static void parse_fail_option(void)
 	if (!cmdline_get("nooks_fail", opt, sizeof(opt)) || !(at = strchr(opt, '@')))
 		return;
 	*at = 0;
-	strlcpy(nooks_fail_name, opt, NOOKS_NAME_LEN);
+	strlcpy(nooks_fail_name, opt, 32);
 	nooks_fail_at = simple_strtoul(at + 1, NULL, 0);
 	printk("nooks: will signal a failure of domain %s at its call %u\n", nooks_fail_name,
 	       nooks_fail_at);
@@ -291,6 +291,7 @@ struct nooks_domain *nooks_domain_create(const char *name, const struct nooks_do
 	memset(d, 0, sizeof(*d));
 	d->id = i + 1;
 	strncpy(d->name, name, NOOKS_NAME_LEN - 1);
+	strlcpy(d->full_name, name, sizeof(d->full_name));
 	d->ops = ops;
 	d->owner = owner;
 	d->timeout_ticks = 50;			/* 0.5 s at HZ=100 */
@@ -302,7 +303,7 @@ struct nooks_domain *nooks_domain_create(const char *name, const struct nooks_do
 	if (setup_memory(d))
 		goto fail;
 	d->state = NOOKS_RUNNING;
-	printk("nooks: domain %s id=%u cr3=%08x stacks=%08x-%08x\n", d->name, d->id, d->cr3,
+	printk("nooks: domain %s id=%u cr3=%08x stacks=%08x-%08x\n", d->full_name, d->id, d->cr3,
 	       d->stack_lo, d->stack_hi);
 	return d;
 fail:
@@ -558,7 +559,7 @@ struct nooks_domain *nooks_domain_by_name(const char *name)
 	struct nooks_domain *d;
 
 	for (d = nooks_domains; d < nooks_domains + NOOKS_MAX_DOMAINS; d++)
-		if (d->magic == NOOKS_DOMAIN_MAGIC && !strcmp(d->name, name))
+		if (d->magic == NOOKS_DOMAIN_MAGIC && !strcmp(d->full_name, name))
 			return d;
 	return NULL;
 }

@@ -278,7 +278,7 @@ void nooks_module_loaded(struct module *mod)
 
 	if (!mod->isolated || !d)
 		return;
-	printk("nooks: module %s domain=%s id=%u cr3=%08x thunks=%u\n", mod->name, d->name, d->id,
+	printk("nooks: module %s domain=%s id=%u cr3=%08x thunks=%u\n", mod->name, d->full_name, d->id,
 	       d->cr3, d->nr_thunks);
 }
 
@@ -297,7 +297,7 @@ void nooks_module_unloaded(struct module *mod)
 	kfree(d->thunks);
 	d->thunks = NULL;
 	printk("nooks: module %s unloaded domain=%s xpc_in=%u xpc_out=%u deferred_in=%u "
-	       "deferred_out=%u faults=%u restarts=%u leftover=%u\n", mod->name, d->name, d->xpc_in,
+	       "deferred_out=%u faults=%u restarts=%u leftover=%u\n", mod->name, d->full_name, d->xpc_in,
 	       d->xpc_out, d->deferred_in, d->deferred_out, d->faults, d->restarts, n);
 	mod->nooks = NULL;
 	nooks_domain_destroy(d);

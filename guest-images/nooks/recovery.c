@@ -43,10 +43,10 @@ void nooks_fail_domain(struct nooks_domain *d, u32 vector, u32 eip, u32 cr2, con
 	d->last_cr2 = cr2;
 	d->last_why = why;
 	nooks_stats.faults++;
-	printk("nooks: fault domain=%s vector=%u eip=%08x cr2=%08x why=%s\n", d->name, vector, eip,
+	printk("nooks: fault domain=%s vector=%u eip=%08x cr2=%08x why=%s\n", d->full_name, vector, eip,
 	       cr2, why);
 	nooks_disable_all(d);
-	printk("nooks: disable domain=%s objects=%u\n", d->name, nooks_object_count(d));
+	printk("nooks: disable domain=%s objects=%u\n", d->full_name, nooks_object_count(d));
 }
 
 /* fault_vector - does this exception vector mean the extension failed?
@@ -155,7 +155,7 @@ void nooks_recover_later(struct nooks_domain *d)
 		nooks_recover(d);
 		return;
 	}
-	printk("nooks: defer domain=%s recovery to process context\n", d->name);
+	printk("nooks: defer domain=%s recovery to process context\n", d->full_name);
 	INIT_TQUEUE(&d->recover_tq, recover_task, d);
 	schedule_task(&d->recover_tq);
 }
@@ -195,14 +195,14 @@ void nooks_recover(struct nooks_domain *d)
 	d->in_recovery = true;
 	d->state = NOOKS_RECOVERING;
 	n = nooks_release_all(d, false);
-	printk("nooks: release domain=%s objects=%u\n", d->name, n);
+	printk("nooks: release domain=%s objects=%u\n", d->full_name, n);
 	late = nooks_tracker_detach(d);
 	if (recent_restarts(d) >= d->max_restarts || !d->ops || !d->ops->reload) {
 		n = nooks_release_list(d, late);
-		printk("nooks: release-late domain=%s objects=%u\n", d->name, n);
+		printk("nooks: release-late domain=%s objects=%u\n", d->full_name, n);
 		d->state = NOOKS_DISABLED;
 		d->in_recovery = false;
-		printk("nooks: disabled domain=%s restarts=%u\n", d->name, d->restarts);
+		printk("nooks: disabled domain=%s restarts=%u\n", d->full_name, d->restarts);
 		return;
 	}
 	err = nooks_domain_reset(d);
@@ -211,20 +211,20 @@ void nooks_recover(struct nooks_domain *d)
 		err = d->ops->reload(d);
 	d->reloading = false;
 	if (err)
-		printk("nooks: reload domain=%s failed err=%d\n", d->name, err);
+		printk("nooks: reload domain=%s failed err=%d\n", d->full_name, err);
 	else
-		printk("nooks: reload domain=%s ok\n", d->name);
+		printk("nooks: reload domain=%s ok\n", d->full_name);
 	n = nooks_release_list(d, late);
-	printk("nooks: release-late domain=%s objects=%u\n", d->name, n);
+	printk("nooks: release-late domain=%s objects=%u\n", d->full_name, n);
 	d->in_recovery = false;
 	if (err || d->state != NOOKS_RECOVERING) {
 		d->state = NOOKS_DISABLED;
-		printk("nooks: disabled domain=%s restarts=%u\n", d->name, d->restarts);
+		printk("nooks: disabled domain=%s restarts=%u\n", d->full_name, d->restarts);
 		return;
 	}
 	note_restart(d);
 	d->restarts++;
 	nooks_stats.recoveries++;
 	d->state = NOOKS_RUNNING;
-	printk("nooks: recovered domain=%s restarts=%u\n", d->name, d->restarts);
+	printk("nooks: recovered domain=%s restarts=%u\n", d->full_name, d->restarts);
 }

@@ -40,7 +40,7 @@ struct nooks_stats nooks_stats;
 bool nooks_isolation = true;
 unsigned int nooks_trap_depth;
 /* nooks_fail=NAME@N: signal a failure of domain NAME at its N-th driver call. */
-char nooks_fail_name[NOOKS_NAME_LEN];
+char nooks_fail_name[32];
 u32 nooks_fail_at;
 
 #define XPC_MAX_DEPTH 32
@@ -353,7 +353,7 @@ int nooks_driver_call_objs(struct nooks_domain *d, void *fn, int nargs, const u3
 	if ((err = xpc_check_driver_call(d, fn, nargs)))
 		return err;
 	if (unlikely(nooks_fail_at) && d->xpc_in + 1 == nooks_fail_at &&
-	    !strcmp(d->name, nooks_fail_name)) {
+	    !strcmp(d->full_name, nooks_fail_name)) {
 		d->xpc_in++;
 		nooks_signal_failure(d, "nooks_fail= signal");
 		return -EFAULT;
@@ -491,7 +491,7 @@ void nooks_xpc_unwind(struct nooks_domain *d, int error)
 		if (f->to == d)
 			target = f;
 	if (!target)
-		panic("nooks: unwind: task is not inside domain %s", d->name);
+		panic("nooks: unwind: task is not inside domain %s", d->full_name);
 	while (nooks_current_task->top != target) {
 		f = nooks_current_task->top;
 		if (f->to && f->nobjs)
@@ -499,7 +499,7 @@ void nooks_xpc_unwind(struct nooks_domain *d, int error)
 		xpc_pop_frame(f);
 	}
 	nooks_stats.unwinds++;
-	printk("nooks: unwind domain=%s tasks=1 depth=%u\n", d->name, nooks_current_task->depth);
+	printk("nooks: unwind domain=%s tasks=1 depth=%u\n", d->full_name, nooks_current_task->depth);
 	target->error = error;
 	nooks_longjmp(&target->jb, 1);
 }

@@ -54,7 +54,7 @@
  *   0x04  4    id           1..NOOKS_MAX_DOMAINS (slot index + 1)
  *   0x08  4    state        0 free, 1 running, 2 failed, 3 recovering, 4 disabled
  *   0x0c  4    cr3          physical address of the domain page directory
- *   0x10  16   name         NUL-terminated
+ *   0x10  16   name         NUL-terminated, cut to 15 characters
  *   0x20  4    xpc_in       kernel -> extension calls into this domain
  *   0x24  4    xpc_out      extension -> kernel calls out of this domain
  *   0x28  4    faults       failures detected
@@ -157,6 +157,7 @@ struct nooks_domain {
 	u32 last_vector, last_eip, last_cr2;	/* the last failure */
 	const char *last_why;
 	u32 generation;				/* +1 at every reset: stale callbacks check it */
+	char full_name[32];			/* name is cut to 15 characters */
 	bool in_recovery;			/* nooks_recover is running */
 	bool reloading;				/* ... and is reloading: calls allowed */
 	struct tq_struct recover_tq;		/* recovery deferred out of interrupt context */

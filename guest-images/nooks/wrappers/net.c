@@ -611,7 +611,7 @@ void nooks_wrap_panic(const char *fmt)
 
 	if (!d)
 		panic("%s", fmt);
-	printk("nooks: domain=%s called panic: %s\n", d->name, fmt);
+	printk("nooks: domain=%s called panic: %s\n", d->full_name, fmt);
 	nooks_check_failed(d, "panic");
 }
 
