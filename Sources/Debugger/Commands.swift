@@ -46,9 +46,15 @@ public final class CommandInterpreter {
                 session.crossingFilter = args.count > 1 ? args[1] : ""
                 return "will stop at every CR3 load" + (args.count > 1 ? " into or out of domain \(args[1])" : "")
             }
-            guard let a = session.resolve(what) else { return "cannot resolve '\(what)'" }
-            let n = session.addBreakpoint(a)
-            return "breakpoint \(n) at \(addr(a))"
+            if let a = session.resolve(what) {
+                let n = session.addBreakpoint(a)
+                return "breakpoint \(n) at \(addr(a))"
+            }
+            if session.moduleDefines(what) {
+                session.addPendingBreakpoint(what)
+                return "breakpoint pending on \(what) (set when its module loads)"
+            }
+            return "cannot resolve '\(what)'"
         case "d", "delete":
             if let s = args.first, let n = Int(s) {
                 return session.deleteBreakpoint(n) ? "deleted breakpoint \(n)" : "no breakpoint \(n)"
@@ -86,6 +92,12 @@ public final class CommandInterpreter {
             guard let a = args.first.flatMap(session.resolve) else { return "usage: pagetable ADDR [DOMAIN|CR3]" }
             return pageTable(a, args.count > 1 ? args[1] : nil)
         case "domains": return domains()
+        case "modules":
+            session.refreshModules()
+            let list = session.loadedModules
+            return list.isEmpty ? "no modules loaded" : list.map { m in
+                "\(m.name.padded(16)) text 0x\(hex8(m.regions[0].base)) size \(m.regions[0].size)  loads \(m.loadCount)\(m.isolated ? "  isolated" : "")"
+            }.joined(separator: "\n")
         case "crossings": return crossingLog(args.first.flatMap { Int($0) } ?? 10)
         case "history", "hist": return history(args.first.flatMap { Int($0) } ?? 20)
         case "q", "quit", "exit":
@@ -108,6 +120,7 @@ public final class CommandInterpreter {
     disas [LOC] [N]      disassemble with symbols      bt           backtrace (frame pointers)
     tlb                  the modeled TLBs              pagetable ADDR [DOMAIN|CR3]   the walk and permissions
     domains              protection domains            crossings [N]  recent CR3 switches
+    modules              loaded modules (symbols follow loads and reloads)
     history [N]          the last N instructions       symbol ADDR   quit
     """
 

@@ -34,8 +34,17 @@ public enum DebugStop: Sendable, Equatable {
 public final class DebugSession {
     public let machine: Machine
     public var cpu: CPU { machine.cpu }
-    public private(set) var symbols: SymbolTable
+    /// Kernel symbols plus the loaded modules' symbols at their current addresses.
+    public internal(set) var symbols: SymbolTable
+    let kernelSymbols: SymbolTable
     let disassembler: Disassembler?
+    /// Module ELF files by module name, and what the guest has loaded now.
+    var modulePaths: [String: String] = [:]
+    var moduleFiles: [String: ELFFile] = [:]
+    public internal(set) var loadedModules: [LoadedModule] = []
+    var moduleWatch: Watchpoint?
+    /// Breakpoints on symbols of modules not loaded yet.
+    public internal(set) var pending: [String] = []
 
     /// User breakpoints by number.
     public private(set) var breakpoints: [Int: UInt32] = [:]
@@ -62,12 +71,17 @@ public final class DebugSession {
     public init(machine: Machine, symbols: SymbolTable, historyCapacity: Int = 4096) {
         self.machine = machine
         self.symbols = symbols
+        self.kernelSymbols = symbols
         self.disassembler = try? Disassembler(syntax: .att)
         self.domains = DomainTable(symbols: symbols)
-        disassembler?.symbolizer = { [symbols] a in symbols.describe(a) }
         machine.cpu.setHistory(capacity: historyCapacity)
         machine.cpu.onCR3Load = { [unowned self] old, new in self.noteCR3Load(old, new) }
+        disassembler?.symbolizer = { [unowned self] a in self.symbols.describe(a) }
+        watchModuleList()
     }
+
+    /// Add a breakpoint on a symbol that may live in a module not loaded yet.
+    public func addPendingBreakpoint(_ name: String) { pending.append(name) }
 
     /// Add symbols (e.g. a module's, at its load address).
     public func addSymbols(_ more: [PlacedSymbol]) {
@@ -117,7 +131,8 @@ public final class DebugSession {
         cpu.setWatchpoints(cpu.watchpoints + [w])
     }
 
-    public func deleteWatchpoints() { cpu.setWatchpoints([]) }
+    /// Remove the user's watchpoints (the internal module_list watch stays).
+    public func deleteWatchpoints() { cpu.setWatchpoints(moduleWatch.map { [$0] } ?? []) }
 
     public func removeWatchpoint(_ w: Watchpoint) -> Bool {
         guard let i = cpu.watchpoints.firstIndex(of: w) else { return false }
@@ -133,7 +148,12 @@ public final class DebugSession {
     public func step() -> DebugStop {
         if let e = exited { return .exited(e) }
         cpu.skipBreakpointOnce()
-        return convert(machine.run(maxInstructions: 1), stepping: true)
+        let r = machine.run(maxInstructions: 1)
+        if case .watchpoint(let h) = r, h.watchpoint == moduleWatch {
+            refreshModules()
+            return .stepped
+        }
+        return convert(r, stepping: true)
     }
 
     /// Run until a breakpoint, watchpoint, crossing, exit, interrupt or the budget.
@@ -147,6 +167,10 @@ public final class DebugSession {
             let before = cpu.instructions
             let r = machine.run(maxInstructions: slice)
             left -= min(left, cpu.instructions &- before)
+            if case .watchpoint(let h) = r, h.watchpoint == moduleWatch {
+                refreshModules()
+                continue
+            }
             if case .instructionLimit = r {
                 pollHook?()
                 if interruptRequested { interruptRequested = false; return .interrupted }

@@ -69,6 +69,12 @@ struct BootOptions: ParsableArguments {
         return entries.isEmpty ? nil : entries.joined(separator: ",")
     }
 
+    /// Host paths of all modules (from --module and --initrd).
+    var modulePaths: [String] {
+        guard let spec = initrdSpec else { return [] }
+        return MultibootLoader.parseInitrd(spec).map(\.path)
+    }
+
     /// Resolve the kernel path (building the default image if needed).
     func kernelPath(default name: String = "kernel.elf") throws -> String {
         if let image { return image }

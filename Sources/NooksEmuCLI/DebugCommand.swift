@@ -42,6 +42,7 @@ struct DebugCommand: ParsableCommand {
         if let elf = try? ELFFile(path: kernel) { symbols = SymbolTable(files: [(elf, 0)]) }
         let session = DebugSession(machine: machine, symbols: symbols, historyCapacity: max(16, history))
         if let maxI = boot.maxInstructions { session.continueBudget = maxI }
+        for path in boot.modulePaths { session.addModuleFile(path: path) }
 
         if let gdb {
             let port: UInt16

@@ -153,3 +153,82 @@ struct GDBStubTests {
         #expect(gdb.terminationStatus == 0, "\(text)")
     }
 }
+
+@Suite("Module symbols", .serialized)
+struct ModuleSymbolTests {
+    static func netSession() throws -> DebugSession {
+        let kernel = try Images.kernel()
+        let ko = Images.root + "/guest-images/build/modules/e1000.ko"
+        let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: "selftest=0 workload=net ping=2", initrd: ko, memoryBytes: 128 << 20)
+        var cfg = MachineConfig()
+        cfg.echoSerial = false
+        let m = Machine(config: cfg)
+        try m.load(plan)
+        let s = DebugSession(machine: m, symbols: SymbolTable(files: [(try ELFFile(path: kernel), 0)]))
+        s.addModuleFile(path: ko)
+        return s
+    }
+
+    @Test("a breakpoint on a module function is pending until the module loads, then hits at its load address")
+    func pendingModuleBreakpoint() throws {
+        let s = try Self.netSession()
+        let d = CommandInterpreter(session: s)
+        #expect(d.execute("break e1000_intr").contains("pending"))
+        let out = d.execute("continue")
+        #expect(out.contains("<e1000_intr>"), "\(out)")
+        let mods = s.loadedModules
+        #expect(mods.count == 1 && mods[0].name == "e1000")
+        // The symbol lies inside the module's text region.
+        let text = mods[0].regions[0]
+        #expect(s.cpu.eip >= text.base && s.cpu.eip < text.base + text.size)
+        #expect(d.execute("modules").contains("e1000"))
+    }
+
+    @Test("gdb sets a breakpoint in the e1000 module via add-symbol-file and stops there",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb")))
+    func gdbModuleBreakpoint() throws {
+        // Find where the (deterministic) guest loads the module's sections.
+        let probe = try Self.netSession()
+        _ = CommandInterpreter(session: probe).execute("break e1000_intr")
+        _ = probe.continue()
+        let m = try #require(probe.loadedModules.first)
+        let elf = try ELFFile(path: Images.root + "/guest-images/build/modules/e1000.ko")
+        let addrs = ModuleLayout.sectionAddresses(elf, m)
+        var sections: [String] = []
+        for (i, a) in addrs where elf.sections[i].name != ".text" {
+            sections += ["-s", elf.sections[i].name, "0x" + String(a, radix: 16)]
+        }
+        let textAddr = try #require(addrs.first { elf.sections[$0.key].name == ".text" }?.value)
+        let addSym = (["add-symbol-file", Images.root + "/guest-images/build/modules/e1000.ko", "0x" + String(textAddr, radix: 16)] + sections).joined(separator: " ")
+
+        let s = try Self.netSession()
+        let server = GDBServer(session: s)
+        let ready = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var port: UInt16 = 0
+        server.onListening = { p in port = p; ready.signal() }
+        nonisolated(unsafe) let srv = server
+        Thread { try? srv.serve(port: 0) }.start()
+        #expect(ready.wait(timeout: .now() + 10) == .success)
+        let gdb = Process()
+        gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+        gdb.arguments = ["-nx", "-batch",
+                         "-ex", "target remote 127.0.0.1:\(port)",
+                         "-ex", "set confirm off",
+                         "-ex", addSym,
+                         "-ex", "break e1000_intr",
+                         "-ex", "continue",
+                         "-ex", "bt 2",
+                         "-ex", "monitor modules",
+                         "-ex", "detach",
+                         try Images.kernel()]
+        let out = Pipe()
+        gdb.standardOutput = out
+        gdb.standardError = out
+        try gdb.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        gdb.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("Breakpoint 1, ") && text.contains("e1000_intr"), "\(text)")
+        #expect(text.contains("loads 1"), "\(text)")
+    }
+}
