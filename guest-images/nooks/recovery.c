@@ -12,6 +12,7 @@
  * nooks_unwind_trampoline (xpc.S) instead, which unwinds the task to the
  * crossing that entered the domain.
  */
+#include <asm/extable.h>
 #include <asm/irq.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
@@ -27,8 +28,28 @@ bool nooks_task_inside(struct nooks_domain *d);
 
 static struct nooks_domain *unwind_domain;
 
-#define TS_VALID 2ul		/* nooks_trap_enter state: always set */
+/* nooks_trap_enter state: the interrupted domain (1 KiB aligned) | flags */
 #define TS_SWITCHED 1ul		/* we switched CR3 away from a domain */
+#define TS_VALID 2ul		/* always set */
+#define TS_BLAME 4ul		/* a kernel call made by a domain faulted */
+
+static struct nooks_domain *blame_domain;
+
+/*
+ * blame_caller - the domain on whose behalf the kernel was running when it
+ * faulted at eip: the current task's innermost crossing, at this trap
+ * depth, is a nooks_kernel_call from a running domain, and the kernel has
+ * no exception-table fixup for eip.  NULL otherwise (an ordinary oops).
+ */
+static struct nooks_domain *blame_caller(u32 eip)
+{
+	struct nooks_xpc_frame *f = nooks_current_task->top;
+
+	if (!f || f->to || !f->from || f->trap_depth != nooks_trap_depth ||
+	    f->from->state != NOOKS_RUNNING || search_exception_tables(eip))
+		return NULL;
+	return f->from;
+}
 
 /* nooks_fail_domain - see nooks/recovery.h.  Also masks the domain's IRQ
  * lines at once (recovery step 2). */
@@ -70,6 +91,18 @@ bool nooks_trap_enter(struct pt_regs *regs, unsigned long *state)
 	if (cr3 != nooks_kernel_cr3 && (d = nooks_domain_find(cr3)))
 		write_cr3(nooks_kernel_cr3);	/* before any write to kernel data */
 	prev = nooks_current_domain;
+	if (!d && !user_mode(regs) && fault_vector(regs->trapno) &&
+	    (d = blame_caller(regs->eip))) {
+		/* kernel code running for an extension (nooks_kernel_call)
+		 * faulted: the extension's failure, unwound like its own */
+		nooks_trap_depth++;
+		nooks_current_domain = NULL;
+		*state = (unsigned long)prev | TS_VALID | TS_BLAME;
+		blame_domain = d;
+		nooks_fail_domain(d, regs->trapno, regs->eip,
+				  regs->trapno == X86_TRAP_PF ? read_cr2() : 0, "fault in kernel call");
+		return true;
+	}
 	nooks_trap_depth++;
 	nooks_current_domain = NULL;
 	*state = (unsigned long)(d ? d : prev) | TS_VALID | (d ? TS_SWITCHED : 0);
@@ -95,6 +128,11 @@ void nooks_trap_exit(struct pt_regs *regs, unsigned long state)
 
 	nooks_trap_depth--;
 	nooks_current_domain = d;
+	if (state & TS_BLAME) {
+		unwind_domain = blame_domain;	/* resume in the unwinder */
+		regs->eip = (u32)nooks_unwind_trampoline;
+		return;
+	}
 	if (!(state & TS_SWITCHED))
 		return;
 	if (d->state == NOOKS_FAILED || d->state == NOOKS_DISABLED) {

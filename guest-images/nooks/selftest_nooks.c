@@ -188,9 +188,27 @@ static __attribute__((noinline)) u32 ext_nest_fault(void)
 	return (u32)nooks_kernel_call((void *)kern_call_write, 0) + 1;
 }
 
+static u32 kern_crash(void);
+
+/* ext_call_crash - call a kernel function that faults. */
+static __attribute__((noinline)) u32 ext_call_crash(void)
+{
+	return (u32)nooks_kernel_call((void *)kern_crash, 0) + 1;
+}
+
 /* ---- kernel side of the callbacks ---- */
 
-static u32 kern_write_returned;
+static u32 kern_write_returned, kern_crash_returned;
+
+/* kern_crash - kernel code called by the extension that dereferences NULL
+ * (as a bad argument would make it): blamed on the extension. */
+static __attribute__((noinline)) u32 kern_crash(void)
+{
+	u32 v = *(volatile u32 *)(kern_crash_returned + 12);
+
+	kern_crash_returned = 1;
+	return v;
+}
 
 /* kern_call_write - from inside the domain: a nested call that faults. */
 static u32 kern_call_write(void)
@@ -269,6 +287,7 @@ static bool test_create(void)
 		st_fail("create", "add_region failed");
 		return false;
 	}
+	synth->max_restarts = 8;	/* this test recovers it many times */
 	st_expect("create", synth->cr3 && synth->cr3 != nooks_kernel_cr3 &&
 		  synth->magic == NOOKS_DOMAIN_MAGIC && synth->state == NOOKS_RUNNING &&
 		  nooks_domain_find(synth->cr3) == synth && !(read_cr4() & X86_CR4_PGE),
@@ -480,6 +499,22 @@ static void test_nested_fault(void)
 	st_expect("nest_again", r == 1033, "got %d", r);
 }
 
+/* test_kernel_call_fault - a fault in kernel code running for the
+ * extension fails the extension, not the kernel. */
+static void test_kernel_call_fault(void)
+{
+	u32 restarts = synth->restarts;
+	int r;
+
+	kern_crash_returned = 0;
+	r = nooks_driver_call(synth, (void *)ext_call_crash, 0);
+	st_expect("kernel_call_fault", r == -EFAULT && !kern_crash_returned &&
+		  synth->last_vector == 14 && synth->last_cr2 == 12 &&
+		  synth->restarts == restarts + 1 && nooks_current_task->depth == 0 &&
+		  read_cr3() == nooks_kernel_cr3, "r %d vector %u cr2 %08x restarts %u", r,
+		  synth->last_vector, synth->last_cr2, synth->restarts - restarts);
+}
+
 /* test_heap_faults - use-after-free and double free are caught. */
 static void test_heap_faults(void)
 {
@@ -567,6 +602,7 @@ void selftest_nooks(void)
 	test_sync();
 	test_write_fault();
 	test_nested_fault();
+	test_kernel_call_fault();
 	test_heap_faults();
 	test_livelock();
 	test_native();
