@@ -133,6 +133,11 @@ public final class CPU {
     var historyNext = 0
     var historyCount = 0
     var recordHistory = false
+    /// Block-entry observation (history ring and/or an observer closure).
+    var observingBlocks = false
+    var blockObserver: ((UInt32) -> Void)?
+    var blockSplits = Set<UInt32>()
+    var hasBlockSplits = false
     /// Called on every CR3 load (old, new) — the crossing tracer listens here.
     public var onCR3Load: ((UInt32, UInt32) -> Void)?
     /// Called on every exception/interrupt delivery (vector, errorCode, eip).

@@ -65,6 +65,23 @@ extension CPU {
         historyNext = 0
         historyCount = 0
         recordHistory = capacity > 0
+        observingBlocks = recordHistory || blockObserver != nil
+    }
+
+    /// Observe every block entry (tracing, profiling). Blocks are split at
+    /// `splitPoints`, so a block never spans two of those addresses.
+    public func observeBlocks(_ observer: ((UInt32) -> Void)?, splitPoints: Set<UInt32> = []) {
+        blockObserver = observer
+        blockSplits = splitPoints
+        hasBlockSplits = !splitPoints.isEmpty
+        observingBlocks = recordHistory || observer != nil
+        cache.flush()
+        deadline = 0
+    }
+
+    @inline(__always) func blockEntered(_ eip: UInt32) {
+        if recordHistory { noteBlockEntry(eip) }
+        blockObserver?(eip)
     }
 
     @inline(__always) func noteBlockEntry(_ eip: UInt32) {

@@ -108,7 +108,9 @@ extension CPU {
             n += 1
             off += Int(d.len)
             if d.op.endsBlock || d.isRepString || off >= 4096 { break }
-            if hasBreakpoints && breakpoints.contains(la &+ UInt32(off - Int(pa & 0xFFF))) { break }
+            let nextLA = la &+ UInt32(off - Int(pa & 0xFFF))
+            if hasBreakpoints && breakpoints.contains(nextLA) { break }
+            if hasBlockSplits && blockSplits.contains(nextLA) { break }
         }
         c.used += n
         c.table[slot] = Block(pa: pa, gen: memory.codeGen[page], epoch: c.epoch, start: Int32(start), count: Int32(n))

@@ -25,7 +25,7 @@ extension CPU {
                         if skipBreakpointAt == la { skipBreakpointAt = nil } else { return .breakpoint(la) }
                     }
                 }
-                if recordHistory { noteBlockEntry(segBase[1] &+ eip) }
+                if observingBlocks { blockEntered(segBase[1] &+ eip) }
                 var p = first
                 let end = first + n
                 execPage = n > 0 ? Int(try fetchPhysical(segBase[1] &+ eip) >> 12) : -1
