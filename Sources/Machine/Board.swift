@@ -30,3 +30,27 @@ final class BoardFunction: PCIFunction {
         ]
     }
 }
+
+// The IDE function's legacy primary channel: an ATA disk as primary master,
+// like `qemu-system-i386 -drive file=disk.img,format=raw,if=ide`. The function
+// at 00:01.1 keeps its identity only (class 010180: legacy mode, bus-master
+// capable, but BAR4 is not implemented, so there is no DMA: the disk's
+// IDENTIFY block advertises PIO only). Without a disk the channel's status
+// reads 0, as QEMU's empty channel does.
+extension Machine {
+    /// The primary channel's IRQ line (legacy mode: 14).
+    public static let ideIRQ = 14
+
+    func makeIDEChannel() -> IDEChannel {
+        let ch = IDEChannel(irq: { [unowned self] level in self.pic.setIRQ(Machine.ideIRQ, level: level) })
+        bus.map(0x1F0...0x1F7, to: ch)
+        bus.map(0x3F6...0x3F6, to: ch)
+        return ch
+    }
+
+    /// Attaches `backend` as the primary master disk (before the guest runs).
+    /// The machine's snapshots do not include the disk's contents.
+    public func attachDisk(_ backend: any BlockBackend) {
+        ide.attach(backend)
+    }
+}

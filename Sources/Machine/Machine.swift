@@ -58,6 +58,9 @@ public final class Machine: PortIO, InterruptAcknowledge {
     public private(set) var cmos = CMOS()
     public private(set) var portB: SystemControlPortB!
     public let pci = PCIBus()
+    /// The PIIX3 IDE function's primary channel (0x1F0-0x1F7, 0x3F6, IRQ 14); a disk
+    /// is attached with ``attachDisk(_:)``.
+    public private(set) var ide: IDEChannel!
     public internal(set) var nic: E1000?
     public internal(set) var peer: NetPeer?
     var mmioBridge: MMIOBridge?
@@ -99,6 +102,7 @@ public final class Machine: PortIO, InterruptAcknowledge {
         bus.map(0x3F8...0x3FF, to: uart)
         bus.map(0xF4...0xF7, to: debugExit)
         bus.map(0x604...0x605, to: power)
+        ide = makeIDEChannel()
         attachPCIAndNetwork()
         cpu.io = self
         cpu.pic = self

@@ -21,6 +21,9 @@ public struct MachineSnapshot: Sendable {
     public var nic: E1000.Snapshot?
     public var peer: NetPeer.Snapshot?
     public var board: [PCIConfigSpace.Snapshot]
+    /// The IDE controller's registers and sector buffer. The disk's contents are
+    /// its backend's and are NOT in the snapshot (use an OverlayBlockBackend per trial).
+    public var ide: IDEChannel.Snapshot
 }
 
 extension Machine {
@@ -29,7 +32,7 @@ extension Machine {
                         uart: uart.snapshot(), debugExit: debugExit.snapshot(), power: power.snapshot(),
                         cmos: cmos.snapshot(), portB: portB.snapshot(), bus: bus.snapshot(),
                         serialOutput: serialOutput, pci: pci.snapshot(), nic: nic?.snapshot(), peer: peer?.snapshot(),
-                        board: boardFunctions.map { $0.configSpace.snapshot() })
+                        board: boardFunctions.map { $0.configSpace.snapshot() }, ide: ide.snapshot())
     }
 
     /// Restore a snapshot taken from a machine with the same configuration.
@@ -47,6 +50,7 @@ extension Machine {
         }
         if let peer, let ps = s.peer { peer.restore(ps) }
         for (f, b) in zip(boardFunctions, s.board) { f.configSpace.restore(b) }
+        ide.restore(s.ide)
         cpu.restore(s.cpu)
         serialOutput = s.serialOutput
         exitRequest = nil

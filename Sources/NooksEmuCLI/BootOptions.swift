@@ -6,6 +6,7 @@ import ArgumentParser
 import Glibc
 #endif
 import Core
+import Devices
 import ELF
 import Machine
 
@@ -48,10 +49,22 @@ struct BootOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write every network frame to this pcap file (virtual-time stamps).", valueName: "FILE"))
     var pcap: String?
 
+    @Option(help: ArgumentHelp(
+        "Raw disk image attached as the IDE primary master (like QEMU's -drive file=FILE,format=raw,if=ide). "
+        + "Guest writes go to the file as each WRITE completes; a machine snapshot does not include the disk.",
+        valueName: "FILE"))
+    var disk: String?
+
+    @Flag(name: .customLong("disk-readonly"), help: "Open the --disk image read-only: guest writes fail with an ATA abort.")
+    var diskReadOnly = false
+
     func validate() throws {
         _ = try machineConfig()
         guard (2...3072).contains(memory) else {
             throw ValidationError("--memory must be between 2 and 3072 MiB (got \(memory))")
+        }
+        if diskReadOnly, disk == nil {
+            throw ValidationError("--disk-readonly needs --disk FILE")
         }
         for m in modules where m.isEmpty || m.hasPrefix(":") {
             throw ValidationError("--module needs a file name (got '\(m)')")
@@ -117,6 +130,17 @@ struct BootOptions: ParsableArguments {
         let machine = Machine(config: cfg)
         do { try machine.load(plan) } catch {
             throw fail(error.description, status: ExitStatus.doesNotFit)
+        }
+        if let disk {
+            let backend: FileBlockBackend
+            do { backend = try FileBlockBackend(path: disk, readOnly: diskReadOnly) } catch {
+                throw fail(error.description, status: ExitStatus.diskUnusable)
+            }
+            if backend.hasPartialLastSector {
+                printError("nooks-emu: warning: \(disk): \(backend.fileBytes) bytes is not a multiple of 512; "
+                           + "the last sector reads as zeros past the end of the file")
+            }
+            machine.attachDisk(backend)
         }
         if let pcap {
             guard let f = fopen(pcap, "wb") else { throw fail("cannot write \(pcap)", status: ExitStatus.usage) }

@@ -20,6 +20,7 @@ public enum ExitStatus {
     public static let hang: Int32 = 82
     public static let instructionLimit: Int32 = 84
     public static let internalError: Int32 = 86
+    public static let diskUnusable: Int32 = 88
 
     /// The table printed in help texts.
     public static let table = """
@@ -36,6 +37,7 @@ public enum ExitStatus {
       80  the guest triple-faulted
       82  the guest hung (halted with nothing to wake it)
       84  --max-instructions reached
+      88  the --disk image is missing, unreadable, empty or not a regular file
     """
 
     /// Status for a failed Multiboot plan.
