@@ -118,8 +118,10 @@ int drivers_main(void)
 		pass = workload_chr();
 	else if (!strcmp(wl, "buggy"))
 		pass = workload_buggy();
+	else if (!strcmp(wl, "xpcbench"))
+		pass = workload_xpcbench();
 	else {
-		printk("workload: unknown workload '%s' (net chr buggy)\n", wl);
+		printk("workload: unknown workload '%s' (net chr buggy xpcbench)\n", wl);
 		pass = false;
 	}
 	if (ran || !pass)
