@@ -71,11 +71,11 @@ void nooks_fail_domain(struct nooks_domain *d, u32 vector, u32 eip, u32 cr2, con
 }
 
 /* fault_vector - does this exception vector mean the extension failed?
- * (debug traps and NMIs do not) */
+ * (debug traps and NMIs do not; int3 does: no in-guest debugger, and the
+ * thunk page is filled with int3) */
 static bool fault_vector(u32 v)
 {
-	return v < NR_EXCEPTION_VECTORS && v != X86_TRAP_DB && v != X86_TRAP_NMI &&
-	       v != X86_TRAP_BP;
+	return v < NR_EXCEPTION_VECTORS && v != X86_TRAP_DB && v != X86_TRAP_NMI;
 }
 
 /* nooks_trap_enter - see nooks/recovery.h. */
@@ -198,26 +198,22 @@ void nooks_recover_later(struct nooks_domain *d)
 	schedule_task(&d->recover_tq);
 }
 
-/* recent_restarts - restarts of d within its restart window. */
+/* recent_restarts - restarts of d within its restart window (the last
+ * ARRAY_SIZE(restart_times) of them are remembered). */
 static unsigned int recent_restarts(struct nooks_domain *d)
 {
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, kept = min(d->restarts, (u32)ARRAY_SIZE(d->restart_times));
 
-	for (i = 0; i < ARRAY_SIZE(d->restart_times); i++)
-		if (d->restart_times[i] && jiffies - d->restart_times[i] < d->restart_window)
+	for (i = 0; i < kept; i++)
+		if (jiffies - d->restart_times[i] < d->restart_window)
 			n++;
 	return n;
 }
 
-/* note_restart - remember the time of this restart (oldest slot replaced). */
+/* note_restart - remember the time of this restart (ring of the last few). */
 static void note_restart(struct nooks_domain *d)
 {
-	unsigned int i, oldest = 0;
-
-	for (i = 1; i < ARRAY_SIZE(d->restart_times); i++)
-		if (d->restart_times[i] < d->restart_times[oldest])
-			oldest = i;
-	d->restart_times[oldest] = jiffies ? jiffies : 1;
+	d->restart_times[d->restarts % ARRAY_SIZE(d->restart_times)] = jiffies;
 }
 
 /* nooks_recover - see nooks/recovery.h.  The steps after the unwind:

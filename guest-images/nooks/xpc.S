@@ -15,7 +15,8 @@
  *   nooks_xpc_stack_back   ESP := caller's stack
  *   nooks_xpc_cr3_back     load the caller's page directory (if different)
  *   nooks_kcall_cr3_kernel / nooks_kcall_cr3_domain   the CR3 loads that
- *                          bracket an extension -> kernel call
+ *                          bracket an extension -> kernel call, and
+ *   nooks_kcall_stack_swap / nooks_kcall_stack_back   its stack swaps
  *
  * Between a CR3 load and the following stack swap nothing is pushed and
  * interrupts are off: the stack we are leaving may be read-only in the
@@ -122,9 +123,11 @@ nooks_xpc_cr3_back:
  * int nooks_kernel_call(void *fn, int nargs, ...)
  *
  * Called by extension code, normally with a domain's CR3 loaded.  Loads the
- * kernel's CR3 first (nothing in the kernel may be written before), lets
- * nooks_kernel_call_c(from_cr3, fn, nargs, args) do the checks, the frame
- * and the stack swap, then loads the caller's CR3 back.
+ * kernel's CR3 first (nothing in the kernel may be written before), moves
+ * to the kernel stack where the task left it (nooks_kcall_stack), so that
+ * the crossing's frame is out of the extension's reach, lets
+ * nooks_kernel_call_c(from_cr3, fn, nargs, args, domain_esp) do the checks, the frame
+ * and the call, then goes back to the domain's stack and CR3.
  */
 	.globl nooks_kernel_call
 	.type nooks_kernel_call, @function
@@ -140,21 +143,37 @@ nooks_kcall_cr3_kernel:
 	je 1f
 	movl %ecx, %cr3
 1:
+	pushl %eax
+	call nooks_kcall_stack		/* the kernel stack top, or 0: stay */
+	addl $4, %esp
+	testl %eax, %eax
+	jnz 2f
+	movl %esp, %eax
+2:
+	.globl nooks_kcall_stack_swap
+nooks_kcall_stack_swap:
+	movl %esp, %ecx
+	movl %eax, %esp
+	pushl %ecx			/* the domain stack, for nooks_kcall_stack_back */
+	pushl %ecx			/* domain_esp: where nested calls into it continue */
 	leal 16(%ebp), %ecx
-	pushl %ecx			/* args */
+	pushl %ecx			/* args (read from the domain stack) */
 	pushl 12(%ebp)			/* nargs */
 	pushl 8(%ebp)			/* fn */
-	pushl %eax			/* from_cr3 */
+	pushl -4(%ebp)			/* from_cr3 */
 	call nooks_kernel_call_c
-	addl $16, %esp
+	addl $20, %esp
+	.globl nooks_kcall_stack_back
+nooks_kcall_stack_back:
+	popl %esp
 	.globl nooks_kcall_cr3_domain
 nooks_kcall_cr3_domain:
 	popl %ecx
 	movl %cr3, %edx
 	cmpl %ecx, %edx
-	je 2f
+	je 3f
 	movl %ecx, %cr3
-2:
+3:
 	popl %ebp
 	ret
 	.size nooks_kernel_call, . - nooks_kernel_call

@@ -121,7 +121,7 @@ static __noinline u32 pick_domain_stack(struct nooks_domain *d, struct nooks_xpc
 
 	for (f = nooks_current_task->top; f; f = f->prev)
 		if (f->from == d)
-			return f->from_esp - 64;
+			return f->domain_esp - 64;
 	if (nooks_domain_on_stack(d, esp))
 		return esp - 4096;	/* leave room for the C calls before the switch */
 	for (s = 0; s < NOOKS_NR_STACKS; s++) {
@@ -135,7 +135,8 @@ static __noinline u32 pick_domain_stack(struct nooks_domain *d, struct nooks_xpc
 }
 
 /* pick_kernel_stack - where a call from d into the kernel runs: below the
- * kernel frame that entered d; 0 (stay on this stack) if there is none. */
+ * kernel frame that entered d; 0 (stay on this stack) if there is none.
+ * Reached from the nooks_kernel_call stub through nooks_kcall_stack. */
 static __noinline u32 pick_kernel_stack(struct nooks_domain *d)
 {
 	struct nooks_xpc_frame *f;
@@ -155,6 +156,7 @@ static __noinline void xpc_push_frame(struct nooks_xpc_frame *f, struct nooks_do
 	f->start_jiffies = jiffies;
 	f->trap_depth = nooks_trap_depth;
 	f->prev = nooks_current_task->top;
+	f->magic = NOOKS_FRAME_MAGIC;
 	nooks_current_task->top = f;
 	nooks_current_task->depth++;
 	if (to)
@@ -166,6 +168,7 @@ static __noinline void xpc_pop_frame(struct nooks_xpc_frame *f)
 {
 	nooks_current_task->top = f->prev;
 	nooks_current_task->depth--;
+	f->magic = 0;
 	if (f->to)
 		f->to->active_calls--;
 }
@@ -428,10 +431,11 @@ int nooks_driver_call(struct nooks_domain *d, void *fn, int nargs, ...)
 
 /*
  * nooks_kernel_call_c - the C part of nooks_kernel_call (xpc.S), entered
- * with the kernel's CR3 already loaded, still on the domain's stack.
- * from_cr3 says who called: the kernel (plain call) or a domain.
+ * with the kernel's CR3 already loaded, on the kernel stack (the stub moved
+ * there; domain_esp is where it left the domain's).  from_cr3 says who
+ * called: the kernel (plain call) or a domain.
  */
-u32 nooks_kernel_call_c(u32 from_cr3, void *fn, int nargs, const u32 *args)
+u32 nooks_kernel_call_c(u32 from_cr3, void *fn, int nargs, const u32 *args, u32 domain_esp)
 {
 	struct nooks_domain *d = from_cr3 == nooks_kernel_cr3 ? NULL : nooks_domain_find(from_cr3);
 	struct nooks_xpc_frame f;
@@ -454,7 +458,8 @@ u32 nooks_kernel_call_c(u32 from_cr3, void *fn, int nargs, const u32 *args)
 		f.args[i] = args[i];
 	f.to_cr3 = nooks_kernel_cr3;		/* loaded by the entry stub */
 	f.from_cr3 = nooks_kernel_cr3;		/* the stub loads d's on the way out */
-	f.to_esp = pick_kernel_stack(d);
+	f.to_esp = 0;				/* the stub already moved to the kernel stack */
+	f.domain_esp = domain_esp;
 	xpc_push_frame(&f, d, NULL);
 	d->xpc_out++;
 	nooks_stats.xpc_to_kernel++;
@@ -464,6 +469,15 @@ u32 nooks_kernel_call_c(u32 from_cr3, void *fn, int nargs, const u32 *args)
 	nooks_current_domain = d;
 	xpc_pop_frame(&f);
 	return ret;
+}
+
+/* nooks_kcall_stack - for the nooks_kernel_call stub (kernel CR3, still on
+ * the domain's stack; only reads): the kernel stack top to run on. */
+u32 nooks_kcall_stack(u32 from_cr3)
+{
+	struct nooks_domain *d = from_cr3 == nooks_kernel_cr3 ? NULL : nooks_domain_find(from_cr3);
+
+	return d ? pick_kernel_stack(d) : 0;
 }
 
 /* nooks_caller_domain - see nooks/xpc.h. */
@@ -487,7 +501,10 @@ void nooks_xpc_unwind(struct nooks_domain *d, int error)
 {
 	struct nooks_xpc_frame *f, *target = NULL;
 
-	for (f = nooks_current_task->top; f && f->trap_depth == nooks_trap_depth; f = f->prev)
+	/* a frame without its magic ends the walk: wild kernel writes made
+	 * for a broken extension must not send the unwinder into garbage */
+	for (f = nooks_current_task->top; f && f->magic == NOOKS_FRAME_MAGIC &&
+	     f->trap_depth == nooks_trap_depth; f = f->prev)
 		if (f->to == d)
 			target = f;
 	if (!target)
@@ -509,7 +526,8 @@ bool nooks_task_inside(struct nooks_domain *d)
 {
 	struct nooks_xpc_frame *f;
 
-	for (f = nooks_current_task->top; f && f->trap_depth == nooks_trap_depth; f = f->prev)
+	for (f = nooks_current_task->top; f && f->magic == NOOKS_FRAME_MAGIC &&
+	     f->trap_depth == nooks_trap_depth; f = f->prev)
 		if (f->to == d)
 			return true;
 	return false;

@@ -10,22 +10,27 @@
  *   phase          kernel -> extension            extension -> kernel
  *   -------------  -----------------------------  -------------------------------
  *   entry CR3      -                              nooks_kcall_cr3_kernel (xpc.S)
+ *   stack choice   pick_domain_stack              pick_kernel_stack, then
+ *                                                 nooks_kcall_stack_swap (xpc.S)
  *   checks         xpc_check_driver_call          xpc_check_kernel_call
- *   frame/stack    xpc_push_frame (picks stack)   xpc_push_frame
+ *   frame          xpc_push_frame                 xpc_push_frame
  *   copy in        xpc_copy_in                    -
  *   deferred       xpc_drain_to_ext (batched into the same crossing)
  *   switch         nooks_xpc_switch: nooks_xpc_cr3_load, nooks_xpc_stack_swap,
  *                  nooks_xpc_call, nooks_xpc_stack_back, nooks_xpc_cr3_back
  *   copy out       xpc_copy_out                   -
  *   return         xpc_pop_frame, xpc_drain_to_kernel
- *   exit CR3       -                              nooks_kcall_cr3_domain (xpc.S)
+ *   exit           -                              nooks_kcall_stack_back,
+ *                                                 nooks_kcall_cr3_domain (xpc.S)
  *
  * Interrupts are off from the CR3 load to the stack swap (and back), so a
  * trap frame is never pushed on a stack that is read-only in the current
  * address space; the callee runs with the caller's IF.
  *
  * Every crossing pushes a struct nooks_xpc_frame on the current task's
- * chain (nooks_current_task->top).  The frame of a kernel -> extension call
+ * chain (nooks_current_task->top), always on a kernel stack (read-only in
+ * the domain) unless the kernel itself runs on a domain stack (an IRQ taken
+ * inside a domain).  The frame of a kernel -> extension call
  * holds a setjmp context: recovery restores it, and nooks_driver_call then
  * returns -EFAULT (exception or failed check) or -ETIMEDOUT (livelock).
  *
@@ -87,7 +92,9 @@ struct nooks_xpc_frame {
 	u32 eflags;			/* 0x38  caller's, saved by the switch */
 	/* C only */
 	struct nooks_xpc_frame *prev;	/* the task's chain */
+	u32 magic;			/* NOOKS_FRAME_MAGIC while on the chain */
 	void *real_fn;			/* when fn is the deferred-call batcher */
+	u32 domain_esp;			/* extension -> kernel: the domain's ESP */
 	struct nooks_domain *from, *to;	/* NULL = the kernel */
 	unsigned long start_jiffies;
 	unsigned int trap_depth;
@@ -98,6 +105,8 @@ struct nooks_xpc_frame {
 	int error;			/* set by recovery before the longjmp */
 	struct nooks_jmpbuf jb;		/* kernel -> extension only */
 };
+
+#define NOOKS_FRAME_MAGIC 0x78706366u	/* "fcpx" */
 
 /* The current task: the kernel keeps it in a global, not on the stack. */
 struct nooks_task {

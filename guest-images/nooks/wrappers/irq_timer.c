@@ -118,8 +118,8 @@ int nooks_wrap_del_timer(struct timer_list *t)
 {
 	struct nooks_domain *d = nooks_caller_domain();
 
-	if (d)
-		nooks_untrack(d, timer_type, (unsigned long)t);
+	if (d && nooks_untrack(d, timer_type, (unsigned long)t))
+		return 0;		/* never armed by this domain: not pending */
 	return del_timer(t);
 }
 

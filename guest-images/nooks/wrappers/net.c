@@ -218,21 +218,23 @@ static int nooks_ndo_xmit(struct sk_buff *skb, struct net_device *dev)
 		{ .ptr = skb->head, .size = skb->end - skb->head, .flags = NOOKS_OBJ_GRANT },
 	};
 	u32 a[2] = { (u32)skb, (u32)dev };
+	struct nooks_domain *d;
 	int ret;
 
 	if (!r || !live(r->d, r->generation)) {
 		kfree_skb(skb);			/* the driver is gone: drop */
 		return 0;
 	}
-	nooks_track(r->d, skb_type, (unsigned long)skb, sizeof(*skb), 0);
-	ret = nooks_driver_call_objs(r->d, (void *)r->hard_start_xmit, 2, a, o, 2);
+	d = r->d;		/* r may be freed by a recovery inside the call */
+	nooks_track(d, skb_type, (unsigned long)skb, sizeof(*skb), 0);
+	ret = nooks_driver_call_objs(d, (void *)r->hard_start_xmit, 2, a, o, 2);
 	if (ret > 0) {		/* busy: the kernel keeps the skb */
-		nooks_untrack(r->d, skb_type, (unsigned long)skb);
+		nooks_untrack(d, skb_type, (unsigned long)skb);
 		return ret;
 	}
 	/* refused before the call: drop it here; if the driver failed inside,
 	 * recovery already released it with the domain's other objects */
-	if (ret < 0 && !nooks_untrack(r->d, skb_type, (unsigned long)skb))
+	if (ret < 0 && !nooks_untrack(d, skb_type, (unsigned long)skb))
 		kfree_skb(skb);
 	return 0;
 }
@@ -329,8 +331,13 @@ int nooks_wrap_register_netdev(struct net_device *dev)
 /* nooks_wrap_unregister_netdev / free_netdev */
 void nooks_wrap_unregister_netdev(struct net_device *dev)
 {
+	struct nooks_domain *d = nooks_caller_domain();
 	struct netdev_rec *r = netdev_rec_of(dev);
 
+	if (d && (!r || r->d != d)) {
+		nooks_check_failed(d, "unregister_netdev of a device it does not hold");
+		return;
+	}
 	unregister_netdev(dev);
 	if (r)
 		r->registered = false;
@@ -356,11 +363,11 @@ void nooks_wrap_free_netdev(struct net_device *dev)
 	struct nooks_domain *d = nooks_caller_domain();
 	struct netdev_rec *r = netdev_rec_of(dev);
 
-	if (!d || !r) {
+	if (!d) {
 		free_netdev(dev);
 		return;
 	}
-	if (nooks_untrack(d, netdev_type, (unsigned long)dev)) {
+	if (!r || r->d != d || nooks_untrack(d, netdev_type, (unsigned long)dev)) {
 		nooks_check_failed(d, "free_netdev of a device it does not hold");
 		return;
 	}
@@ -592,8 +599,8 @@ int nooks_wrap_cancel_task(struct tq_struct *tq)
 {
 	struct nooks_domain *d = nooks_caller_domain();
 
-	if (d)
-		nooks_untrack(d, tq_type, (unsigned long)tq);
+	if (d && nooks_untrack(d, tq_type, (unsigned long)tq))
+		return 0;		/* never scheduled by this domain */
 	return cancel_task(tq);
 }
 
