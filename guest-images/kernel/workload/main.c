@@ -25,6 +25,7 @@
 #include <asm/setup.h>
 #include "../net/net.h"
 #include "workload.h"
+#include "fsweb.h"
 
 unsigned long rounds_ok, rounds_failed;
 
@@ -114,6 +115,10 @@ int drivers_main(void)
 		ran = false;
 	else if (!strcmp(wl, "net"))
 		pass = workload_net();
+	else if (!strcmp(wl, "fs"))
+		pass = workload_fs();
+	else if (!strcmp(wl, "web"))
+		pass = workload_web();
 	else if (!strcmp(wl, "chr"))
 		pass = workload_chr();
 	else if (!strcmp(wl, "buggy"))
