@@ -27,9 +27,11 @@ let package = Package(
                        providers: [.apt(["libelf-dev"])]),
         .systemLibrary(name: "CCapstone", path: "Sources/CCapstone", pkgConfig: "capstone",
                        providers: [.apt(["libcapstone-dev"])]),
+        // libslirp for `--net user`: no pkgConfig, its slirp.pc needs glib-2.0 (not installed, not needed).
+        .systemLibrary(name: "CSlirp", path: "Sources/CSlirp", providers: [.apt(["libslirp-dev"])]),
         .target(name: "Core", path: "Sources/Core",
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "Devices", path: "Sources/Devices"),
+        .target(name: "Devices", dependencies: ["CSlirp"], path: "Sources/Devices"),
         .target(name: "ELF", dependencies: ["CLibElf"], path: "Sources/ELF"),
         .target(name: "Disasm", dependencies: ["CCapstone"], path: "Sources/Disasm"),
         .target(name: "GDBRemote", path: "Sources/GDBRemote"),

@@ -79,6 +79,7 @@ static bool test_pt(struct nooks_domain *d, unsigned int pdx)
 	return d->private_pt[pdx / 32] & (1u << (pdx % 32));
 }
 
+/* set_pt - mark pdx as having a private page table in d. */
 static void set_pt(struct nooks_domain *d, unsigned int pdx)
 {
 	d->private_pt[pdx / 32] |= 1u << (pdx % 32);
@@ -507,6 +508,7 @@ int nooks_grant_range(struct nooks_domain *d, const void *p, unsigned long size)
 	return 0;
 }
 
+/* nooks_ungrant_range - see nooks/domain.h. */
 void nooks_ungrant_range(struct nooks_domain *d, const void *p, unsigned long size)
 {
 	unsigned long va, end = (unsigned long)p + size;

@@ -106,6 +106,7 @@ static __attribute__((noinline)) u32 ext_accumulate(u32 x)
 	return 0;
 }
 
+/* ext_get_acc - the accumulated sum. */
 static __attribute__((noinline)) u32 ext_get_acc(void)
 {
 	return ext.s.acc;
@@ -261,6 +262,7 @@ static void release_test(struct nooks_domain *d, struct nooks_object *o)
 	test_released++;
 }
 
+/* release_test_late - count late releases, and those after the reload. */
 static void release_test_late(struct nooks_domain *d, struct nooks_object *o)
 {
 	(void)d;

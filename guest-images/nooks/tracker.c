@@ -34,6 +34,7 @@ static void disable_irq_obj(struct nooks_domain *d, struct nooks_object *o)
 	disable_irq(o->addr);
 }
 
+/* release_irq - free the line (record as dev_id) and undo our disable_irq. */
 static void release_irq(struct nooks_domain *d, struct nooks_object *o)
 {
 	(void)d;

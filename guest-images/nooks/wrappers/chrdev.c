@@ -66,6 +66,7 @@ static int nooks_fop_open(struct inode *inode, struct file *f)
 	return fop_call(s, (void *)s->ext->open, 2, a, f, NULL, 0);
 }
 
+/* nooks_fop_release - release through an XPC; 0 if the driver is gone. */
 static int nooks_fop_release(struct inode *inode, struct file *f)
 {
 	struct fops_shadow *s = shadow_of(f);
@@ -76,6 +77,7 @@ static int nooks_fop_release(struct inode *inode, struct file *f)
 	return fop_call(s, (void *)s->ext->release, 2, a, f, NULL, 0);
 }
 
+/* nooks_fop_read - read through an XPC, the buffer granted for the call. */
 static ssize_t nooks_fop_read(struct file *f, char *buf, size_t count, loff_t *ppos)
 {
 	struct fops_shadow *s = shadow_of(f);
@@ -86,6 +88,7 @@ static ssize_t nooks_fop_read(struct file *f, char *buf, size_t count, loff_t *p
 	return fop_call(s, (void *)s->ext->read, 4, a, f, buf, count);
 }
 
+/* nooks_fop_write - write through an XPC (the buffer is only read). */
 static ssize_t nooks_fop_write(struct file *f, const char *buf, size_t count, loff_t *ppos)
 {
 	struct fops_shadow *s = shadow_of(f);
@@ -96,6 +99,7 @@ static ssize_t nooks_fop_write(struct file *f, const char *buf, size_t count, lo
 	return fop_call(s, (void *)s->ext->write, 4, a, f, NULL, 0);
 }
 
+/* nooks_fop_ioctl - ioctl through an XPC, the _IOC_SIZE argument buffer granted. */
 static int nooks_fop_ioctl(struct inode *inode, struct file *f, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -109,6 +113,7 @@ static int nooks_fop_ioctl(struct inode *inode, struct file *f, unsigned int cmd
 			size);
 }
 
+/* nooks_fop_llseek - llseek through an XPC. */
 static loff_t nooks_fop_llseek(struct file *f, loff_t off, int whence)
 {
 	struct fops_shadow *s = shadow_of(f);

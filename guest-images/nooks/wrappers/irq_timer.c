@@ -105,6 +105,7 @@ void nooks_wrap_add_timer(struct timer_list *t)
 	add_timer(t);
 }
 
+/* nooks_wrap_mod_timer - mod_timer, wrapping the function first. */
 int nooks_wrap_mod_timer(struct timer_list *t, unsigned long expires)
 {
 	struct nooks_domain *d = nooks_caller_domain();
@@ -114,6 +115,7 @@ int nooks_wrap_mod_timer(struct timer_list *t, unsigned long expires)
 	return mod_timer(t, expires);
 }
 
+/* nooks_wrap_del_timer - del_timer of a timer the domain armed (else 0). */
 int nooks_wrap_del_timer(struct timer_list *t)
 {
 	struct nooks_domain *d = nooks_caller_domain();

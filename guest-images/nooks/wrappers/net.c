@@ -74,6 +74,7 @@ static int nooks_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return nooks_driver_call_objs(r->d, (void *)r->probe, 2, a, &o, 1);
 }
 
+/* nooks_pci_remove - remove through an XPC, pci_dev granted (nothing if gone). */
 static void nooks_pci_remove(struct pci_dev *pdev)
 {
 	struct pci_rec *r = pci_rec_of(pdev->driver);
@@ -118,6 +119,7 @@ int nooks_wrap_pci_register_driver(struct pci_driver *drv)
 	return pci_register_driver(drv);
 }
 
+/* nooks_wrap_pci_module_init - pci_module_init with the driver wrapped. */
 int nooks_wrap_pci_module_init(struct pci_driver *drv)
 {
 	struct nooks_domain *d = nooks_caller_domain();
@@ -128,6 +130,7 @@ int nooks_wrap_pci_module_init(struct pci_driver *drv)
 	return pci_module_init(drv);
 }
 
+/* nooks_wrap_pci_unregister_driver - only a driver the domain registered. */
 void nooks_wrap_pci_unregister_driver(struct pci_driver *drv)
 {
 	struct nooks_domain *d = nooks_caller_domain();
@@ -200,16 +203,20 @@ static int nooks_ndo_init(struct net_device *dev)
 	return ndo_call(dev, NDO(init), 1, (u32)dev, 0, -ENODEV);
 }
 
+/* nooks_ndo_open - open through an XPC; -ENODEV if the driver is gone. */
 static int nooks_ndo_open(struct net_device *dev)
 {
 	return ndo_call(dev, NDO(open), 1, (u32)dev, 0, -ENODEV);
 }
 
+/* nooks_ndo_stop - stop through an XPC; 0 if the driver is gone. */
 static int nooks_ndo_stop(struct net_device *dev)
 {
 	return ndo_call(dev, NDO(stop), 1, (u32)dev, 0, 0);
 }
 
+/* nooks_ndo_xmit - hard_start_xmit through an XPC, skb tracked and granted
+ * for the call; a gone driver drops the frame. */
 static int nooks_ndo_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct netdev_rec *r = netdev_rec_of(dev);
@@ -239,6 +246,7 @@ static int nooks_ndo_xmit(struct sk_buff *skb, struct net_device *dev)
 	return 0;
 }
 
+/* nooks_ndo_get_stats - the driver's counters, or zeroes if it is gone. */
 static struct net_device_stats *nooks_ndo_get_stats(struct net_device *dev)
 {
 	struct netdev_rec *r = netdev_rec_of(dev);
@@ -252,16 +260,19 @@ static struct net_device_stats *nooks_ndo_get_stats(struct net_device *dev)
 	return (struct net_device_stats *)ret;
 }
 
+/* nooks_ndo_set_multicast_list - through an XPC. */
 static void nooks_ndo_set_multicast_list(struct net_device *dev)
 {
 	ndo_call(dev, NDO(set_multicast_list), 1, (u32)dev, 0, 0);
 }
 
+/* nooks_ndo_tx_timeout - through an XPC. */
 static void nooks_ndo_tx_timeout(struct net_device *dev)
 {
 	ndo_call(dev, NDO(tx_timeout), 1, (u32)dev, 0, 0);
 }
 
+/* nooks_ndo_change_mtu - through an XPC; -ENODEV if the driver is gone. */
 static int nooks_ndo_change_mtu(struct net_device *dev, int mtu)
 {
 	return ndo_call(dev, NDO(change_mtu), 2, (u32)dev, (u32)mtu, -ENODEV);
@@ -358,6 +369,7 @@ static void forget_netdev(struct netdev_rec *r)
 	kfree(r);
 }
 
+/* nooks_wrap_free_netdev - only a device the domain allocated. */
 void nooks_wrap_free_netdev(struct net_device *dev)
 {
 	struct nooks_domain *d = nooks_caller_domain();
@@ -417,6 +429,7 @@ static bool ungrant_skb(struct nooks_domain *d, struct sk_buff *skb)
 	return true;
 }
 
+/* nooks_wrap_alloc_skb - alloc_skb, granted to and tracked for the domain. */
 struct sk_buff *nooks_wrap_alloc_skb(unsigned int size, int gfp)
 {
 	struct nooks_domain *d = nooks_caller_domain();
@@ -424,6 +437,7 @@ struct sk_buff *nooks_wrap_alloc_skb(unsigned int size, int gfp)
 	return d ? grant_skb(d, alloc_skb(size, gfp)) : alloc_skb(size, gfp);
 }
 
+/* nooks_wrap_dev_alloc_skb - dev_alloc_skb, granted and tracked. */
 struct sk_buff *nooks_wrap_dev_alloc_skb(unsigned int len)
 {
 	struct nooks_domain *d = nooks_caller_domain();
@@ -513,6 +527,7 @@ void *nooks_wrap_ioremap(unsigned long phys, unsigned long size)
 	return va;
 }
 
+/* nooks_wrap_iounmap - only a mapping the domain made. */
 void nooks_wrap_iounmap(void *va)
 {
 	struct nooks_domain *d = nooks_caller_domain();
@@ -551,6 +566,7 @@ void *nooks_wrap_pci_alloc_consistent(struct pci_dev *pdev, size_t size, dma_add
 	return p;
 }
 
+/* nooks_wrap_pci_free_consistent - only DMA memory the domain holds. */
 void nooks_wrap_pci_free_consistent(struct pci_dev *pdev, size_t size, void *p, dma_addr_t dma)
 {
 	struct nooks_domain *d = nooks_caller_domain();
@@ -595,6 +611,7 @@ int nooks_wrap_schedule_task(struct tq_struct *tq)
 	return schedule_task(tq);
 }
 
+/* nooks_wrap_cancel_task - only a task the domain scheduled (else 0). */
 int nooks_wrap_cancel_task(struct tq_struct *tq)
 {
 	struct nooks_domain *d = nooks_caller_domain();
