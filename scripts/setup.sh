@@ -2,15 +2,16 @@
 # scripts/setup.sh - install what nooks-emu needs on a Debian machine and build
 # the guest images from source. Safe to run again: it only installs what is missing.
 #
-#   Debian packages: libelf-dev libcapstone-dev pkg-config (build),
+#   Debian packages: libelf-dev libcapstone-dev pkg-config libslirp-dev (build),
 #                    qemu-system-x86 (reference machine for tests and benchmarks),
-#                    gdb (GDB-stub tests), make
+#                    gdb (GDB-stub tests), make, mtools dosfstools (disk images),
+#                    tshark (reading --pcap captures), curl (hostfwd tests)
 #   Guest images:    make -C guest-images (clang + ld.lld from the Swift toolchain)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libelf-dev libcapstone-dev pkg-config qemu-system-x86 gdb make; do
+for p in libelf-dev libcapstone-dev pkg-config libslirp-dev qemu-system-x86 gdb make mtools dosfstools tshark curl; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

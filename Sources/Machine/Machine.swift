@@ -63,6 +63,10 @@ public final class Machine: PortIO, InterruptAcknowledge {
     public private(set) var ide: IDEChannel!
     public internal(set) var nic: E1000?
     public internal(set) var peer: NetPeer?
+    /// The libslirp backend of `--net user` (nil otherwise).
+    public internal(set) var hostNet: SlirpBackend?
+    /// Why `--net user` could not start (the machine then has a NIC with no cable).
+    public internal(set) var networkSetupError: SlirpSetupError?
     var mmioBridge: MMIOBridge?
     var boardFunctions: [BoardFunction] = []
     var pcap: PcapWriter?
@@ -171,6 +175,7 @@ public final class Machine: PortIO, InterruptAcknowledge {
                 let bytes = src()
                 if !bytes.isEmpty { uart.receive(bytes) }
             }
+            pollHostNetwork(idleUntil: nil, halted: false)
             let next = nextDeviceEvent() ?? .max
             let budget = limit == .max ? UInt64.max : limit &- cpu.instructions
             let r = cpu.run(untilCycle: next, maxInstructions: budget)
@@ -180,6 +185,13 @@ public final class Machine: PortIO, InterruptAcknowledge {
             case .deadline, .stopRequested:
                 continue
             case .halted:
+                if hostNet != nil {
+                    // User networking: wait for host sockets in wall-clock time, then
+                    // wake for whatever came in (or the timer), never "hang".
+                    pollHostNetwork(idleUntil: nextDeviceEvent(), halted: true)
+                    if let wake = nextDeviceEvent() { cpu.advanceIdle(to: wake); advanceDevices() }
+                    continue
+                }
                 guard let wake = nextDeviceEvent() else {
                     return .hang("CPU halted with interrupts enabled but no timer or device event pending")
                 }

@@ -6,6 +6,14 @@
 // Frames the peer sends back are queued and written into guest RAM only at
 // event boundaries (a fixed modeled latency after the request), so network
 // runs are as deterministic as everything else.
+//
+// With `.user` the NIC's cable goes to libslirp instead (SlirpBackend): real
+// host sockets, NAT, hostfwd from 127.0.0.1. Its frames take the same delivery
+// queue, but their arrival depends on the host, so such runs are NOT
+// deterministic. The run loop polls slirp's sockets at every event boundary
+// and, while the guest is halted, blocks in poll() for the wall-clock
+// equivalent of the virtual time to the next device event. Slirp's own clock
+// is the machine's virtual time. Its state is not part of machine snapshots.
 
 import Core
 import Devices
@@ -16,6 +24,8 @@ public enum NetworkMode: Sendable, Equatable {
     case none
     /// An e1000 NIC wired to the in-emulator LAN peer (10.0.2.2).
     case peer
+    /// An e1000 NIC wired to libslirp user-mode NAT (not deterministic).
+    case user(SlirpOptions)
 }
 
 /// Bridges a Devices MMIO device to the CPU's MMIO handler protocol.
@@ -37,7 +47,7 @@ extension Machine {
             pci.attach(dev, slot: slot, function: fn)
             boardFunctions.append(dev)
         }
-        guard config.network == .peer else { pci.programLikeFirmware(); return }
+        guard config.network != .none else { pci.programLikeFirmware(); return }
         let nic = E1000(
             dmaRead: { [unowned self] a, n in self.memory.isRAM(a, count: n) ? self.memory.read(at: UInt32(a), count: n) : nil },
             dmaWrite: { [unowned self] a, b in self.memory.isRAM(a, count: b.count) && self.memory.write(b, at: UInt32(a)) },
@@ -62,16 +72,29 @@ extension Machine {
         nic.programLikeFirmware(irqLine: UInt8(Machine.nicIRQ))
         // ELCR: IRQs 10 and 11 level-triggered, as SeaBIOS leaves them for PCI.
         bus.write(port: 0x4D1, size: 1, value: 0x0C)
-        let peer = NetPeer()
         let latency = config.netLatencyCycles ?? max(1, config.costs.cyclesPerSecond / 100_000)
-        peer.reply = { [unowned self, unowned nic] frame in
-            _ = nic.queueForDelivery(frame, atCycle: self.cpu.cycles &+ latency)
+        if case .user(let options) = config.network {
+            do {
+                let slirp = try SlirpBackend(options: options, nowNanoseconds: { [unowned self] in self.virtualNanoseconds })
+                slirp.deliver = { [unowned self, unowned nic] frame in
+                    _ = nic.queueForDelivery(frame, atCycle: self.cpu.cycles &+ latency)
+                }
+                nic.backend = slirp
+                hostNet = slirp
+            } catch {
+                networkSetupError = error
+            }
+        } else {
+            let peer = NetPeer()
+            peer.reply = { [unowned self, unowned nic] frame in
+                _ = nic.queueForDelivery(frame, atCycle: self.cpu.cycles &+ latency)
+            }
+            nic.backend = peer
+            self.peer = peer
         }
-        nic.backend = peer
         nic.onDeliveryScheduled = { [unowned self] due in self.cpu.limitRun(toCycle: due) }
         nic.tap = { [unowned self] frame, _ in self.pcap?.write(frame, cycles: self.cpu.cycles) }
         self.nic = nic
-        self.peer = peer
         self.mmioBridge = bridge
     }
 
@@ -95,5 +118,30 @@ extension Machine {
     func advanceDevices() {
         pit.advance(to: cpu.cycles)
         if let nic, nic.pendingFrameCount > 0 { _ = nic.deliverPending(upToCycle: cpu.cycles) }
+    }
+}
+
+// MARK: Host networking (libslirp)
+
+extension Machine {
+    /// The machine's virtual time in nanoseconds (slirp's clock).
+    var virtualNanoseconds: UInt64 {
+        let cps = config.costs.cyclesPerSecond, c = cpu.cycles
+        return (c / cps) &* 1_000_000_000 &+ (c % cps) &* 1_000_000_000 / cps
+    }
+
+    /// Polls the user network's host sockets, if there is one. `idleUntil` is
+    /// given while the guest is halted: block up to the wall-clock equivalent
+    /// of the virtual time until that cycle (nil: nothing scheduled, wait up to
+    /// 100 ms and look again). Not deterministic by nature.
+    func pollHostNetwork(idleUntil: UInt64?, halted: Bool) {
+        guard let hostNet else { return }
+        guard halted else { hostNet.poll(timeoutMilliseconds: 0); return }
+        var ms = 100
+        if let wake = idleUntil {
+            let cycles = wake > cpu.cycles ? wake - cpu.cycles : 0
+            ms = Int(min(1000, cycles / max(1, config.costs.cyclesPerSecond / 1000)))
+        }
+        hostNet.poll(timeoutMilliseconds: ms)
     }
 }

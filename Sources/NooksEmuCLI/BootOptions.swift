@@ -43,7 +43,9 @@ struct BootOptions: ParsableArguments {
         "Override a cost-model entry (repeatable): \(CostOption.keys.joined(separator: ", ")).", valueName: "KEY=CYCLES"))
     var costs: [String] = []
 
-    @Option(help: ArgumentHelp("Network: 'peer' (an e1000 NIC and a LAN peer at 10.0.2.2 answering ARP, ping and UDP echo) or 'none'.", valueName: "MODE"))
+    @Option(help: ArgumentHelp("Network: 'peer' (an e1000 NIC and a LAN peer at 10.0.2.2 answering ARP, ping and UDP echo; deterministic), "
+        + "'user[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]...' (the e1000 behind libslirp NAT like QEMU's -netdev user; "
+        + "real host sockets, so NOT deterministic) or 'none'.", valueName: "MODE"))
     var net: String = "peer"
 
     @Option(help: ArgumentHelp("Write every network frame to this pcap file (virtual-time stamps).", valueName: "FILE"))
@@ -108,7 +110,11 @@ struct BootOptions: ParsableArguments {
         switch net {
         case "peer": cfg.network = .peer
         case "none": cfg.network = .none
-        default: throw ValidationError("--net must be 'peer' or 'none' (got '\(net)')")
+        case _ where net == "user" || net.hasPrefix("user,"):
+            do { cfg.network = .user(try SlirpOptions.parse(String(net.dropFirst(4)))) } catch {
+                throw ValidationError("--net: \(error.description)")
+            }
+        default: throw ValidationError("--net must be 'peer', 'user[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]...' or 'none' (got '\(net)')")
         }
         for c in costs { try CostOption.apply(c, to: &cfg.costs) }
         return cfg
@@ -128,6 +134,9 @@ struct BootOptions: ParsableArguments {
         var cfg = try machineConfig()
         cfg.echoSerial = config.echoSerial
         let machine = Machine(config: cfg)
+        if let e = machine.networkSetupError {
+            throw fail("--net user: \(e.description)", status: ExitStatus.hostNetwork)
+        }
         do { try machine.load(plan) } catch {
             throw fail(error.description, status: ExitStatus.doesNotFit)
         }

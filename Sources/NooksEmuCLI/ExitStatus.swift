@@ -21,6 +21,7 @@ public enum ExitStatus {
     public static let instructionLimit: Int32 = 84
     public static let internalError: Int32 = 86
     public static let diskUnusable: Int32 = 88
+    public static let hostNetwork: Int32 = 90
 
     /// The table printed in help texts.
     public static let table = """
@@ -38,6 +39,7 @@ public enum ExitStatus {
       82  the guest hung (halted with nothing to wake it)
       84  --max-instructions reached
       88  the --disk image is missing, unreadable, empty or not a regular file
+      90  --net user could not start (libslirp failed, or a hostfwd port could not be bound)
     """
 
     /// Status for a failed Multiboot plan.
