@@ -10,6 +10,7 @@
 //   GDBRemote   the GDB remote serial protocol, sans-IO (bytes in, typed commands out).
 //   Machine     assembles CPU + devices, Multiboot boot, the virtual-time run loop.
 //   Debugger    the step debugger (command language, views, crossings) and the GDB server.
+//   Inject      fault injection in the manner of Nooks: fault types, campaigns, replay.
 //   NooksEmuCLI the `nooks-emu` commands, as a library so tests can drive them.
 import PackageDescription
 
@@ -37,8 +38,10 @@ let package = Package(
         .target(name: "GDBRemote", path: "Sources/GDBRemote"),
         .target(name: "Machine", dependencies: ["Core", "Devices", "ELF"], path: "Sources/Machine"),
         .target(name: "Debugger", dependencies: ["Machine", "Core", "ELF", "Disasm", "GDBRemote"], path: "Sources/Debugger"),
+        .target(name: "Inject", dependencies: ["Machine", "Core", "ELF", "Disasm", "Debugger", "CCapstone"],
+                path: "Sources/Inject"),
         .target(name: "NooksEmuCLI",
-                dependencies: ["Machine", "Disasm", "ELF", "GDBRemote", "Debugger",
+                dependencies: ["Machine", "Disasm", "ELF", "GDBRemote", "Debugger", "Inject",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 path: "Sources/NooksEmuCLI"),
         .executableTarget(name: "nooks-emu", dependencies: ["NooksEmuCLI"], path: "Sources/nooks-emu"),
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "MachineTests", dependencies: ["Machine", "ELF"], path: "Tests/MachineTests"),
         .testTarget(name: "CLITests", dependencies: ["NooksEmuCLI"], path: "Tests/CLITests"),
         .testTarget(name: "GDBRemoteTests", dependencies: ["GDBRemote"], path: "Tests/GDBRemoteTests"),
+        .testTarget(name: "InjectTests", dependencies: ["Inject", "NooksEmuCLI", "Machine", "ELF"], path: "Tests/InjectTests"),
         .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "Machine", "ELF"], path: "Tests/DebuggerTests"),
     ]
 )

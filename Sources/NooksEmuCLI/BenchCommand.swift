@@ -7,8 +7,8 @@ import Machine
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: emulator speed.",
-        subcommands: [MipsBench.self],
+        abstract: "Benchmarks: emulator speed (mips) and domain-crossing cost (crossing).",
+        subcommands: [MipsBench.self, CrossingBenchCommand.self],
         defaultSubcommand: MipsBench.self
     )
 }

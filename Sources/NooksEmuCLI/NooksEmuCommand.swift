@@ -13,7 +13,7 @@ public struct NooksEmuCommand: ParsableCommand {
         statuses listed by `nooks-emu boot --help`.
         """,
         version: "0.1.0",
-        subcommands: [BootCommand.self, DebugCommand.self, TraceCommand.self, BenchCommand.self],
+        subcommands: [BootCommand.self, DebugCommand.self, TraceCommand.self, BenchCommand.self, InjectCommand.self],
         defaultSubcommand: BootCommand.self
     )
 

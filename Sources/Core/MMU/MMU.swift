@@ -175,11 +175,15 @@ extension CPU {
     /// them, so the misses that refill them can be attributed to the switch).
     func flushNonGlobal() {
         let f = fast
-        var di = Set<UInt32>(), dd = Set<UInt32>()
-        itlb.flush(keepGlobal: cr4 & CR4.pge != 0) { f.dropCode($0); di.insert($0) }
-        dtlb.flush(keepGlobal: cr4 & CR4.pge != 0) { f.dropData($0); dd.insert($0) }
-        itlb.droppedBySwitch = di
-        dtlb.droppedBySwitch = dd
+        // Pages dropped by switches stay remembered until missed on again (a call
+        // into a domain and back flushes twice), bounded so the set stays small.
+        if itlb.droppedBySwitch.count > 8192 { itlb.droppedBySwitch.removeAll() }
+        if dtlb.droppedBySwitch.count > 8192 { dtlb.droppedBySwitch.removeAll() }
+        var di: [UInt32] = [], dd: [UInt32] = []
+        itlb.flush(keepGlobal: cr4 & CR4.pge != 0) { f.dropCode($0); di.append($0) }
+        dtlb.flush(keepGlobal: cr4 & CR4.pge != 0) { f.dropData($0); dd.append($0) }
+        itlb.droppedBySwitch.formUnion(di)
+        dtlb.droppedBySwitch.formUnion(dd)
         if !pagingEnabled { fast.flushAll() }
     }
 
