@@ -1,0 +1,41 @@
+// Campaign targets: a module, the workload that exercises it and the kernel
+// function the snapshot is taken at (the workload's entry: the module is
+// loaded and initialised, the workload about to start).
+
+/// A module and its workload.
+public struct InjectTarget: Sendable, Equatable {
+    /// The module's name, as nooks= names it (the .ko file name without .ko).
+    public var module: String
+    /// Workload options on the kernel command line.
+    public var workload: String
+    /// Kernel function at whose entry the snapshot is taken.
+    public var entrySymbol: String
+
+    /// The .ko file name.
+    public var moduleFile: String { module + ".ko" }
+
+    /// The kernel command line for a mode: the workload plus nooks=none or nooks=<module>.
+    public func commandLine(isolated: Bool) -> String {
+        "selftest=0 nooks=\(isolated ? module : "none") \(workload)"
+    }
+
+    /// The targets known by name: e1000 (ping and UDP echo), echo (the char device)
+    /// and the buggy drivers with their own bug left untriggered (trigger=0).
+    public static func named(_ name: String) -> InjectTarget? {
+        switch name {
+        case "e1000": return InjectTarget(module: "e1000", workload: "workload=net ping=5 udp=5", entrySymbol: "workload_net")
+        case "echo": return InjectTarget(module: "echo", workload: "workload=chr count=5", entrySymbol: "workload_chr")
+        case _ where name.hasPrefix("buggy_"):
+            return InjectTarget(module: name, workload: "workload=buggy count=5 trigger=0", entrySymbol: "workload_buggy")
+        default: return nil
+        }
+    }
+
+    /// Names accepted by `named`.
+    public static let knownNames = ["e1000", "echo", "buggy_uaf", "buggy_double_free", "buggy_null", "buggy_wild", "buggy_loop"]
+}
+
+/// Native (nooks=none) or isolated (nooks=<module>).
+public enum InjectMode: String, Sendable, Codable, CaseIterable {
+    case native, isolated
+}

@@ -1,0 +1,134 @@
+// One mode of a campaign: boot once to the snapshot point (a breakpoint at the
+// workload's entry), snapshot, run a fault-free golden trial, and then any
+// number of trials, each from a restored snapshot with its faults applied and
+// bounded by an instruction budget.
+
+import Core
+import ELF
+import Machine
+
+/// Why a campaign could not start.
+public struct InjectError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// Where the kernel and the module files are.
+public struct GuestFiles: Sendable {
+    public var kernel: String
+    public var modulesDirectory: String
+    public init(kernel: String, modulesDirectory: String) {
+        self.kernel = kernel; self.modulesDirectory = modulesDirectory
+    }
+    public func module(_ t: InjectTarget) -> String { modulesDirectory + "/" + t.moduleFile }
+}
+
+/// How one run of a trial went.
+public struct TrialRun: Sendable {
+    public var outcome: Outcome
+    public var detail: String
+    public var exit: MachineExit
+    /// Guest instructions since the snapshot.
+    public var instructions: UInt64
+    /// Serial output since the snapshot.
+    public var serial: [UInt8]
+    /// What the runtime faults did.
+    public var fired: [String]
+    /// Events counted (the golden run's are the draw ranges).
+    public var counts: EventCounts
+}
+
+/// A booted machine at the snapshot point for one target and mode.
+public final class TrialMachine {
+    public let target: InjectTarget
+    public let mode: InjectMode
+    public let machine: Machine
+    public let snapshot: MachineSnapshot
+    /// Where the module's text region is in the guest.
+    public let textBase: UInt32
+    public let image: ModuleImage
+    /// Output up to the snapshot point.
+    public var bootSerial: [UInt8] { snapshot.serialOutput }
+    let decoder: LayoutDecoder?
+
+    /// Guest RAM for campaigns (restoring copies all of it each trial).
+    public static let memoryMiB = 32
+
+    /// Boots `target` in `mode` to the entry of its workload.
+    public init(target: InjectTarget, mode: InjectMode, files: GuestFiles, image: ModuleImage) throws(InjectError) {
+        self.target = target
+        self.mode = mode
+        self.image = image
+        decoder = LayoutDecoder()
+        let kernelELF: ELFFile
+        do { kernelELF = try ELFFile(path: files.kernel) } catch { throw InjectError("\(files.kernel): \(error)") }
+        guard let entry = kernelELF.symbol(named: target.entrySymbol)?.value else {
+            throw InjectError("the kernel has no symbol \(target.entrySymbol)")
+        }
+        var cfg = MachineConfig()
+        cfg.memoryMiB = TrialMachine.memoryMiB
+        cfg.echoSerial = false
+        let plan: BootPlan
+        do {
+            plan = try MultibootLoader.plan(kernelPath: files.kernel, cmdline: target.commandLine(isolated: mode == .isolated),
+                                            initrd: files.module(target), memoryBytes: UInt64(cfg.memoryMiB) << 20)
+        } catch { throw InjectError("boot plan: \(error)") }
+        let m = Machine(config: cfg)
+        do { try m.load(plan) } catch { throw InjectError("\(error)") }
+        m.cpu.breakpoints = [entry]
+        let exit = m.run(maxInstructions: 500_000_000)
+        m.cpu.breakpoints = []
+        guard exit == .breakpoint(entry) else {
+            throw InjectError("\(mode.rawValue) boot of \(target.module) did not reach \(target.entrySymbol) (\(exit)):\n" + m.serialText)
+        }
+        guard let base = TrialMachine.textBase(serial: m.serialText, module: target.module) else {
+            throw InjectError("\(mode.rawValue) boot: no 'module: \(target.module) text' line:\n" + m.serialText)
+        }
+        machine = m
+        textBase = base
+        snapshot = m.snapshot()
+    }
+
+    /// The text address from the loader's `module: NAME text 0x... size N` line (the last one).
+    static func textBase(serial: String, module: String) -> UInt32? {
+        let key = "module: \(module) text 0x"
+        var found: UInt32?
+        for line in serial.split(separator: "\n") where line.hasPrefix(key) {
+            let rest = line.dropFirst(key.count).prefix { $0.isHexDigit }
+            found = UInt32(rest, radix: 16)
+        }
+        return found
+    }
+
+    /// Runs one trial from the snapshot: `plan`'s code patches applied, its runtime faults
+    /// armed, at most `budget` instructions. An empty plan counts events (the golden run).
+    public func run(_ plan: TrialPlan?, budget: UInt64) -> TrialRun {
+        let cpu = machine.cpu
+        machine.restore(snapshot)
+        cpu.breakpoints = []
+        cpu.skipBreakpointOnce()   // clears any stale skip left by an earlier trial
+        for p in plan?.code ?? [] {
+            let at = textBase &+ UInt32(p.offset)
+            let old = cpu.peekLinear(at, count: p.length).map { $0 ?? 0 }
+            cpu.pokeLinear(at, p.apply(to: old))
+        }
+        let runtime = plan?.runtime ?? []
+        let injector: RuntimeInjector? = plan == nil || !runtime.isEmpty
+            ? RuntimeInjector(image: image, textBase: textBase, faults: runtime, decoder: decoder) : nil
+        if let injector { cpu.breakpoints = injector.breakpoints }
+        let start = cpu.instructions
+        var exit: MachineExit
+        while true {
+            let used = cpu.instructions &- start
+            exit = used >= budget ? .instructionLimit : machine.run(maxInstructions: budget - used)
+            guard case .breakpoint(let a) = exit, let injector else { break }
+            let moved = injector.handle(a, cpu: cpu)
+            if injector.done { cpu.breakpoints = [] } else if !moved { cpu.skipBreakpointOnce() }
+        }
+        cpu.breakpoints = []
+        let serial = Array(machine.serialOutput.dropFirst(snapshot.serialOutput.count))
+        let (outcome, detail) = Outcome.classify(exit: exit, serial: String(decoding: serial, as: UTF8.self))
+        return TrialRun(outcome: outcome, detail: detail, exit: exit, instructions: cpu.instructions &- start,
+                        serial: serial, fired: injector?.log ?? [], counts: injector?.counts ?? EventCounts())
+    }
+}
