@@ -18,6 +18,9 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/irq.h>
+#include <linux/interrupt.h>
+#include <linux/tqueue.h>
 #include <nooks/nooks.h>
 #include <nooks/wrappers.h>
 #include "../kernel/selftest/selftest.h"
@@ -25,6 +28,7 @@
 #define NEST_MAX 8
 
 struct ext_state {
+	u32 flag, irq_cr3, irq_esp, spin_esp;
 	u32 counter;
 	u32 acc;
 	u32 cr3_seen, esp_seen;
@@ -195,6 +199,27 @@ static u32 kern_crash(void);
 static __attribute__((noinline)) u32 ext_call_crash(void)
 {
 	return (u32)nooks_kernel_call((void *)kern_crash, 0) + 1;
+}
+
+/* ext_set_flag - called from a timer (softirq) that interrupted the
+ * domain: note CR3 and ESP, set the flag ext_wait_flag waits for. */
+static __attribute__((noinline)) u32 ext_set_flag(void)
+{
+	ext.s.irq_cr3 = read_cr3();
+	ext.s.irq_esp = read_esp();
+	ext.s.flag = 1;
+	return 7;
+}
+
+/* ext_wait_flag - spin (interrupts on) until the flag is set. */
+static __attribute__((noinline)) u32 ext_wait_flag(void)
+{
+	volatile u32 *flag = &ext.s.flag;
+
+	ext.s.spin_esp = read_esp();
+	while (!*flag)
+		;
+	return 1;
 }
 
 /* ---- kernel side of the callbacks ---- */
@@ -517,6 +542,67 @@ static void test_kernel_call_fault(void)
 		  synth->last_vector, synth->last_cr2, synth->restarts - restarts);
 }
 
+static volatile unsigned long irq_fn, irq_ticks;
+static int irq_call_result;
+
+/* irq_tick - a second handler on the timer IRQ: on the second tick after
+ * it is armed (irq_fn set) it calls irq_fn inside the domain, while the
+ * interrupted task may be inside it too. */
+static void irq_tick(int irq, void *dev_id, struct pt_regs *regs)
+{
+	unsigned long fn = irq_fn;
+
+	(void)irq;
+	(void)dev_id;
+	(void)regs;
+	if (!fn || ++irq_ticks < 2)
+		return;
+	irq_fn = 0;
+	irq_call_result = nooks_driver_call(synth, (void *)fn, 2, &kernel_word, 0xbad);
+}
+
+/* test_irq_nesting - a timer interrupt arrives while the task spins in the
+ * domain and its handler calls into the same domain: the call runs below
+ * the interrupted code on the same domain stack, and both complete.  Then
+ * the same with a faulting call from the handler: the handler's call and the
+ * interrupted call are both unwound, and the domain is recovered once. */
+static void test_irq_nesting(void)
+{
+	static int cookie;
+	u32 restarts = synth->restarts;
+	int r;
+
+	if (request_irq(TIMER_IRQ, irq_tick, SA_SHIRQ, "nooks-selftest", &cookie)) {
+		st_skip("irq_nesting", "timer IRQ not shareable");
+		return;
+	}
+	ext.s.flag = 0;
+	irq_call_result = 0;
+	irq_ticks = 0;
+	irq_fn = (unsigned long)ext_set_flag;
+	r = nooks_driver_call(synth, (void *)ext_wait_flag, 0);
+	st_expect("irq_nesting", r == 1 && irq_call_result == 7 && ext.s.irq_cr3 == synth->cr3 &&
+		  ext.s.irq_esp < ext.s.spin_esp &&
+		  nooks_domain_on_stack(synth, ext.s.irq_esp) ==
+			  nooks_domain_on_stack(synth, ext.s.spin_esp) &&
+		  nooks_current_task->depth == 0 && nooks_trap_depth == 0,
+		  "r %d irq %d cr3 %08x esp %08x spin %08x", r, irq_call_result, ext.s.irq_cr3,
+		  ext.s.irq_esp, ext.s.spin_esp);
+
+	ext.s.flag = 0;
+	irq_ticks = 0;
+	irq_fn = (unsigned long)ext_write;	/* faults on kernel_word */
+	r = nooks_driver_call(synth, (void *)ext_wait_flag, 0);
+	free_irq(TIMER_IRQ, &cookie);
+	flush_scheduled_tasks();
+	st_expect("irq_fault", r == -EFAULT && irq_call_result == -EFAULT &&
+		  kernel_word == 0x1234abcd && synth->restarts == restarts + 1 &&
+		  synth->state == NOOKS_RUNNING && nooks_current_task->depth == 0 &&
+		  nooks_trap_depth == 0 && read_cr3() == nooks_kernel_cr3,
+		  "r %d irq %d restarts %u state %s", r, irq_call_result, synth->restarts - restarts,
+		  nooks_domain_state_name(synth->state));
+}
+
 /* test_heap_faults - use-after-free and double free are caught. */
 static void test_heap_faults(void)
 {
@@ -605,6 +691,7 @@ void selftest_nooks(void)
 	test_write_fault();
 	test_nested_fault();
 	test_kernel_call_fault();
+	test_irq_nesting();
 	test_heap_faults();
 	test_livelock();
 	test_native();

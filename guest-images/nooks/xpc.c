@@ -108,9 +108,10 @@ static inline u32 current_esp(void)
 }
 
 /*
- * pick_domain_stack - where a call into d starts: where the task left d's
- * stack when d called out (nesting), the current stack if we already run
- * on one of d's stacks (an IRQ that interrupted d), else a free pool stack.
+ * pick_domain_stack - where a call into d starts: below the current stack
+ * pointer if we already run on one of d's stacks (an IRQ that interrupted
+ * d: checked first, it is the deepest point in use), else where the task
+ * left d's stack when d last called out (nesting), else a free pool stack.
  * Returns the top, or 0 if every stack is busy.
  */
 static __noinline u32 pick_domain_stack(struct nooks_domain *d, struct nooks_xpc_frame *nf)
@@ -119,11 +120,11 @@ static __noinline u32 pick_domain_stack(struct nooks_domain *d, struct nooks_xpc
 	u32 esp = current_esp();
 	int s;
 
+	if (nooks_domain_on_stack(d, esp))
+		return esp - 1024;	/* leave room for the C calls before the switch */
 	for (f = nooks_current_task->top; f; f = f->prev)
 		if (f->from == d)
 			return f->domain_esp - 64;
-	if (nooks_domain_on_stack(d, esp))
-		return esp - 4096;	/* leave room for the C calls before the switch */
 	for (s = 0; s < NOOKS_NR_STACKS; s++) {
 		if (!stack_busy(d, s)) {
 			nf->fresh_stack = true;
