@@ -133,6 +133,8 @@ void ip_receive(struct net_device *dev, struct sk_buff *skb)
 		icmp_receive(dev, ntohl(ip->saddr), skb->data + hl, tl - hl);
 	else if (ip->protocol == IPPROTO_UDP)
 		udp_receive(ntohl(ip->saddr), skb->data + hl, tl - hl);
+	else if (ip->protocol == IPPROTO_TCP)
+		tcp_receive(ntohl(ip->saddr), net_ip, skb->data + hl, tl - hl);
 	else
 		net_stats.rx_other++;
 out:

@@ -31,6 +31,7 @@
 #define IP_ADDR(a, b, c, d) (((u32)(a) << 24) | ((u32)(b) << 16) | ((u32)(c) << 8) | (u32)(d))
 #define IPPROTO_ICMP 1
 #define IPPROTO_UDP 17
+#define IPPROTO_TCP 6
 
 struct iphdr {
 	u8 ihl_version;		/* version << 4 | IHL (32-bit words) */
@@ -107,5 +108,8 @@ int icmp_ping(struct net_device *dev, u32 dst, u16 id, u16 seq, unsigned int len
  */
 int udp_echo(struct net_device *dev, u32 dst, u16 sport, u16 dport, u32 seq,
 	     unsigned int len, unsigned long timeout);
+
+/* TCP (kernel/net/tcp.c; linux/ksocket.h): queue a received segment. */
+void tcp_receive(u32 src, u32 dst, const u8 *data, unsigned int len);
 
 #endif
