@@ -113,44 +113,43 @@ struct DebuggerCommandTests {
     }
 }
 
+
+/// Serve `session` on an ephemeral loopback port and run the real gdb in batch
+/// mode with `commands`; returns gdb's exit status and its output.
+func runGDB(_ session: DebugSession, _ commands: [String]) throws -> (Int32, String) {
+    let server = GDBServer(session: session)
+    let ready = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var port: UInt16 = 0
+    server.onListening = { p in port = p; ready.signal() }
+    nonisolated(unsafe) let srv = server
+    Thread { try? srv.serve(port: 0) }.start()
+    guard ready.wait(timeout: .now() + 10) == .success else { return (-1, "the GDB stub did not start") }
+    let gdb = Process()
+    gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
+    gdb.arguments = ["-nx", "-batch", "-ex", "target remote 127.0.0.1:\(port)"]
+        + commands.flatMap { ["-ex", $0] } + [try Images.kernel()]
+    let out = Pipe()
+    gdb.standardOutput = out
+    gdb.standardError = out
+    try gdb.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    gdb.waitUntilExit()
+    return (gdb.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
 @Suite("GDB stub with the real gdb", .serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb")))
 struct GDBStubTests {
     @Test("gdb connects, breaks at start_kernel, reads registers and memory, steps and detaches")
     func gdbBatch() throws {
-        let s = try Images.session()
-        let server = GDBServer(session: s)
-        let ready = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var port: UInt16 = 0
-        server.onListening = { p in port = p; ready.signal() }
-        nonisolated(unsafe) let srv = server
-        let t = Thread { try? srv.serve(port: 0) }
-        t.start()
-        #expect(ready.wait(timeout: .now() + 10) == .success)
-        let gdb = Process()
-        gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
-        gdb.arguments = ["-nx", "-batch",
-                         "-ex", "target remote 127.0.0.1:\(port)",
-                         "-ex", "break start_kernel",
-                         "-ex", "continue",
-                         "-ex", "info registers eip",
-                         "-ex", "x/2i $pc",
-                         "-ex", "stepi",
-                         "-ex", "info registers eip",
-                         "-ex", "monitor domains",
-                         "-ex", "detach",
-                         try Images.kernel()]
-        let out = Pipe()
-        gdb.standardOutput = out
-        gdb.standardError = out
-        try gdb.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        gdb.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let (status, text) = try runGDB(try Images.session(), [
+            "break start_kernel", "continue", "info registers eip", "x/2i $pc", "stepi",
+            "info registers eip", "monitor domains", "detach",
+        ])
         #expect(text.contains("Breakpoint 1 at"), "\(text)")
         #expect(text.contains("start_kernel"), "\(text)")
         #expect(text.contains("eip            0x1010c1") || text.contains("eip"), "\(text)")
         #expect(text.contains("kernel"), "monitor output: \(text)")
-        #expect(gdb.terminationStatus == 0, "\(text)")
+        #expect(status == 0, "\(text)")
     }
 }
 
@@ -201,33 +200,9 @@ struct ModuleSymbolTests {
         let textAddr = try #require(addrs.first { elf.sections[$0.key].name == ".text" }?.value)
         let addSym = (["add-symbol-file", Images.root + "/guest-images/build/modules/e1000.ko", "0x" + String(textAddr, radix: 16)] + sections).joined(separator: " ")
 
-        let s = try Self.netSession()
-        let server = GDBServer(session: s)
-        let ready = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var port: UInt16 = 0
-        server.onListening = { p in port = p; ready.signal() }
-        nonisolated(unsafe) let srv = server
-        Thread { try? srv.serve(port: 0) }.start()
-        #expect(ready.wait(timeout: .now() + 10) == .success)
-        let gdb = Process()
-        gdb.executableURL = URL(fileURLWithPath: "/usr/bin/gdb")
-        gdb.arguments = ["-nx", "-batch",
-                         "-ex", "target remote 127.0.0.1:\(port)",
-                         "-ex", "set confirm off",
-                         "-ex", addSym,
-                         "-ex", "break e1000_intr",
-                         "-ex", "continue",
-                         "-ex", "bt 2",
-                         "-ex", "monitor modules",
-                         "-ex", "detach",
-                         try Images.kernel()]
-        let out = Pipe()
-        gdb.standardOutput = out
-        gdb.standardError = out
-        try gdb.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        gdb.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let (_, text) = try runGDB(try Self.netSession(), [
+            "set confirm off", addSym, "break e1000_intr", "continue", "bt 2", "monitor modules", "detach",
+        ])
         #expect(text.contains("Breakpoint 1, ") && text.contains("e1000_intr"), "\(text)")
         #expect(text.contains("loads 1"), "\(text)")
     }
