@@ -33,7 +33,7 @@ public final class CampaignContext {
     public let isolated: TrialMachine
     public let goldenNative: TrialRun
     public let goldenIsolated: TrialRun
-    /// Instruction budget per run: 4x the longer golden run plus a million.
+    /// Instruction budget per run: 10x the longer golden run plus two million (beyond it: a hang).
     public let budget: UInt64
 
     /// Boots both modes of the target called `targetName` and runs the golden trials.
@@ -52,7 +52,7 @@ public final class CampaignContext {
             throw InjectError("the fault-free \(name) run of \(targetName) does not pass (\(g.detail)):\n"
                               + String(decoding: g.serial, as: UTF8.self))
         }
-        budget = max(goldenNative.instructions, goldenIsolated.instructions) * 4 + 1_000_000
+        budget = max(goldenNative.instructions, goldenIsolated.instructions) * 10 + 2_000_000
     }
 
     /// The faults of a trial.

@@ -1,62 +1,58 @@
-// Running a campaign's trials on all cores: worker processes (this same
-// executable, `inject --worker-range A:B`) each build their own campaign
-// context and print one JSON line per trial. A guest can never take the
-// parent down, and if a worker dies on an emulator bug its current trial is
-// reported as an emulator error and the rest of its range goes to a new
-// worker. Trials are handed out in small chunks; results are sorted by trial
-// index, so they do not depend on the number of workers.
+// Running a campaign's trials on all cores: one worker process per job (this
+// same executable, `inject ... --worker`), each booting its own campaign
+// context once and then answering trial indices read from its stdin with one
+// JSON line per trial. A guest can never take the parent down; if a worker dies
+// (an emulator bug), its current trial is reported as an emulator error and a
+// new worker takes over. Results are sorted by trial index, so they do not
+// depend on the number of workers.
 
 import Foundation
 
-/// Runs trial ranges in worker processes.
+/// Runs trials in worker processes.
 public final class WorkerPool: @unchecked Sendable {
     let executable: String
-    let baseArguments: [String]
+    let arguments: [String]
     let jobs: Int
     let lock = NSLock()
     var results: [Int: TrialResult] = [:]
     var hostErrors: [Int] = []
     var next = 0
     let total: Int
-    let chunk: Int
-    /// Called (under no lock) after each finished trial with (done, total).
+    /// Called after each finished trial with (done, total).
     public var progress: (@Sendable (Int, Int) -> Void)?
 
-    /// `baseArguments` are the worker's arguments without `--worker-range`.
-    public init(executable: String, baseArguments: [String], jobs: Int, trials: Int) {
+    /// `arguments` start a worker (they include `--worker`).
+    public init(executable: String, arguments: [String], jobs: Int, trials: Int) {
         self.executable = executable
-        self.baseArguments = baseArguments
-        self.jobs = max(1, jobs)
+        self.arguments = arguments
+        self.jobs = max(1, min(jobs, trials))
         total = trials
-        chunk = max(1, min(16, trials / (max(1, jobs) * 4)))
     }
 
     /// Runs every trial; returns results in trial order and the trials whose worker died.
     public func run() -> (results: [TrialResult], hostErrors: [Int]) {
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
-            while let range = takeChunk() { runRange(range) }
+            var worker: Worker?
+            while let i = take() {
+                if worker == nil { worker = Worker(executable: executable, arguments: arguments) }
+                if let r = worker?.run(i) {
+                    record(i, r)
+                } else {
+                    record(i, nil)
+                    worker?.stop()
+                    worker = nil
+                }
+            }
+            worker?.stop()
         }
         return ((0..<total).compactMap { results[$0] }, hostErrors.sorted())
     }
 
-    func takeChunk() -> Range<Int>? {
+    func take() -> Int? {
         lock.lock(); defer { lock.unlock() }
         guard next < total else { return nil }
-        let r = next..<min(total, next + chunk)
-        next = r.upperBound
-        return r
-    }
-
-    func runRange(_ range: Range<Int>) {
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let got = spawn(start..<range.upperBound)
-            start += got
-            if start < range.upperBound {
-                record(start, nil)   // the worker died on this trial
-                start += 1
-            }
-        }
+        next += 1
+        return next - 1
     }
 
     func record(_ index: Int, _ r: TrialResult?) {
@@ -66,34 +62,51 @@ public final class WorkerPool: @unchecked Sendable {
         lock.unlock()
         progress?(done, total)
     }
+}
 
-    /// Runs one worker on `range`; returns how many trials it reported.
-    func spawn(_ range: Range<Int>) -> Int {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = baseArguments + ["--worker-range", "\(range.lowerBound):\(range.upperBound)"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return 0 }
-        var count = 0
-        var buffer = Data()
-        let decoder = JSONDecoder()
-        let handle = out.fileHandleForReading
+/// One worker process and its pipes.
+final class Worker {
+    let process = Process()
+    let input = Pipe()
+    let output = Pipe()
+    var buffer = Data()
+    var alive: Bool
+
+    init(executable: String, arguments: [String]) {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        alive = (try? process.run()) != nil
+    }
+
+    /// Asks for trial `i`; nil if the worker died.
+    func run(_ i: Int) -> TrialResult? {
+        guard alive else { return nil }
+        do { try input.fileHandleForWriting.write(contentsOf: Data("\(i)\n".utf8)) } catch { alive = false; return nil }
+        guard let line = readLine(), let r = try? JSONDecoder().decode(TrialResult.self, from: line) else {
+            alive = false
+            return nil
+        }
+        return r
+    }
+
+    func readLine() -> Data? {
         while true {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            buffer.append(data)
-            while let nl = buffer.firstIndex(of: 0x0A) {
+            if let nl = buffer.firstIndex(of: 0x0A) {
                 let line = buffer[buffer.startIndex..<nl]
                 buffer.removeSubrange(buffer.startIndex...nl)
-                if let r = try? decoder.decode(TrialResult.self, from: line) {
-                    record(range.lowerBound + count, r)
-                    count += 1
-                }
+                return Data(line)
             }
+            let more = output.fileHandleForReading.availableData
+            if more.isEmpty { return nil }
+            buffer.append(more)
         }
-        p.waitUntilExit()
-        return count
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        if alive || process.isRunning { process.waitUntilExit() }
     }
 }

@@ -60,8 +60,8 @@ struct InjectCommand: ParsableCommand {
     @Option(name: .customLong("ex"), help: "With --debug: a debugger command to run first (repeatable).")
     var commands: [String] = []
 
-    @Option(name: .customLong("worker-range"), help: .hidden)
-    var workerRange: String?
+    @Flag(help: .hidden)
+    var worker = false
 
     var files: GuestFiles {
         GuestFiles(kernel: GuestImages.path("kernel.elf"), modulesDirectory: GuestImages.path("modules"))
@@ -92,7 +92,7 @@ struct InjectCommand: ParsableCommand {
         _ = GuestImages.ensure("kernel.elf")
         if let replay { return try runReplay(replay) }
         let c = try config()
-        if let workerRange { return try runWorker(c, workerRange) }
+        if worker { return try runWorker(c) }
         try runCampaign(c)
     }
 
@@ -102,13 +102,12 @@ struct InjectCommand: ParsableCommand {
         }
     }
 
-    /// A worker: run trials A..<B and print one JSON line each.
-    func runWorker(_ c: CampaignConfig, _ range: String) throws {
-        let p = range.split(separator: ":").compactMap { Int($0) }
-        guard p.count == 2, p[0] >= 0, p[0] <= p[1] else { throw ValidationError("bad --worker-range") }
+    /// A worker: read trial indices from stdin, print one JSON line per trial.
+    func runWorker(_ c: CampaignConfig) throws {
         let ctx = try context(c.target)
         let enc = JSONEncoder()
-        for i in p[0]..<p[1] {
+        while let line = readLine() {
+            guard let i = Int(line), i >= 0 else { continue }
             let r = ctx.runTrial(c.spec(i))
             if let d = try? enc.encode(r) {
                 FileHandle.standardOutput.write(d + Data([0x0A]))
@@ -133,8 +132,8 @@ struct InjectCommand: ParsableCommand {
             // Check the target boots here first, so errors are reported once and clearly.
             budget = try context(c.target).budget
             let args = ["inject", "--target", c.target, "--seed", String(c.seed), "--faults", String(c.faults),
-                        "--trials", String(c.trials), "--types", c.types.map(\.rawValue).joined(separator: ",")]
-            let pool = WorkerPool(executable: CommandLine.selfExecutable, baseArguments: args, jobs: jobs, trials: c.trials)
+                        "--trials", String(c.trials), "--types", c.types.map(\.rawValue).joined(separator: ","), "--worker"]
+            let pool = WorkerPool(executable: CommandLine.selfExecutable, arguments: args, jobs: jobs, trials: c.trials)
             pool.progress = { done, total in bar.update(done, total) }
             (results, hostErrors) = pool.run()
         }
@@ -176,8 +175,8 @@ struct InjectCommand: ParsableCommand {
             let tm = ctx.machine(m)
             let r = tm.run(plan, budget: ctx.budget)
             print("==== \(m.rawValue) (\(ctx.target.commandLine(isolated: m == .isolated))) ====")
-            FileHandle.standardOutput.write(Data(tm.bootSerial + r.serial))
-            if r.serial.last != 0x0A { print("") }
+            let text = String(decoding: tm.bootSerial + r.serial, as: UTF8.self)
+            print(text, terminator: text.hasSuffix("\n") || text.isEmpty ? "" : "\n")
             for f in r.fired { print("inject: fired \(f)") }
             print("inject: \(m.rawValue) outcome \(r.outcome.rawValue) (\(r.detail)) after \(r.instructions) instructions")
             if m == .isolated, r.outcome == .crash { status = 1 }
@@ -197,6 +196,7 @@ struct InjectCommand: ParsableCommand {
             symbols.add(mod, sectionAddresses: ctx.image.sectionOffsets.mapValues { tm.textBase &+ UInt32($0) })
         }
         print("debugger: \(m.rawValue) machine at \(ctx.target.entrySymbol) with the code faults applied; budget \(ctx.budget)")
+        fflush(nil)
         let session = DebugSession(machine: machine, symbols: symbols)
         let interp = CommandInterpreter(session: session)
         var going = true
