@@ -1211,6 +1211,10 @@ static int vfat_mount(struct super_block *sb)
 		goto fail;
 	}
 	s->dev = sb->s_dev;
+	if (!dev_sectors) {
+		err = -ENODEV;
+		goto fail;
+	}
 	bh = bread(sb->s_dev, 0);
 	if (!bh) {
 		err = -EIO;
