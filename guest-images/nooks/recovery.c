@@ -25,6 +25,7 @@
 /* From nooks/xpc.c. */
 void nooks_xpc_unwind(struct nooks_domain *d, int error) __attribute__((noreturn));
 bool nooks_task_inside(struct nooks_domain *d);
+bool nooks_irq_from_domain(struct nooks_domain *d, struct pt_regs *regs);
 
 static struct nooks_domain *unwind_domain;
 
@@ -45,7 +46,7 @@ static struct nooks_domain *blame_caller(u32 eip)
 {
 	struct nooks_xpc_frame *f = nooks_current_task->top;
 
-	if (!f || f->to || !f->from || f->trap_depth != nooks_trap_depth ||
+	if (!f || f->to || !f->from || f->irq || f->trap_depth != nooks_trap_depth ||
 	    f->from->state != NOOKS_RUNNING || search_exception_tables(eip))
 		return NULL;
 	return f->from;
@@ -118,6 +119,10 @@ bool nooks_trap_enter(struct pt_regs *regs, unsigned long *state)
 		if (top && top->to == d && jiffies - top->start_jiffies >= d->timeout_ticks)
 			nooks_fail_domain(d, NOOKS_VEC_TIMEOUT, regs->eip, 0, "timeout");
 	}
+	/* an IRQ: handled on a kernel stack, out of the extension's reach */
+	if (regs->trapno >= FIRST_EXTERNAL_VECTOR &&
+	    regs->trapno < FIRST_EXTERNAL_VECTOR + NR_IRQS && nooks_irq_from_domain(d, regs))
+		return true;
 	return false;
 }
 

@@ -290,3 +290,33 @@ nooks_export_trampoline:
 	addl $12, %esp
 	ret
 	.size nooks_export_trampoline, . - nooks_export_trampoline
+
+/*
+ * u32 nooks_call_on_stack(u32 top, u32 (*fn)(void *arg, u32 old_esp), void *arg)
+ *
+ * fn(arg, old_esp) on the stack below top, then back (nooks/recovery.c:
+ * an interrupt taken inside a domain is handled on a kernel stack, not on
+ * the domain's; old_esp is the domain stack position, free below).
+ */
+	.globl nooks_call_on_stack
+	.type nooks_call_on_stack, @function
+nooks_call_on_stack:
+	pushl %ebp
+	movl %esp, %ebp
+	movl 8(%ebp), %eax		/* top */
+	movl 12(%ebp), %ecx		/* fn */
+	movl 16(%ebp), %edx		/* arg */
+	.globl nooks_irq_stack_swap
+nooks_irq_stack_swap:
+	movl %eax, %esp
+	pushl %ebp			/* the old stack, for the way back */
+	pushl %ebp			/* old_esp */
+	pushl %edx			/* arg */
+	call *%ecx
+	addl $8, %esp
+	.globl nooks_irq_stack_back
+nooks_irq_stack_back:
+	popl %esp
+	popl %ebp
+	ret
+	.size nooks_call_on_stack, . - nooks_call_on_stack

@@ -6,8 +6,10 @@
  */
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/irq.h>
 #include <asm/system.h>
 #include <linux/errno.h>
+#include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/stdarg.h>
@@ -31,6 +33,8 @@ struct nooks_defer_area {
 	u32 ran_to_ext;			/* counted inside the domain, folded by the kernel */
 };
 _Static_assert(sizeof(struct nooks_defer_area) <= PAGE_SIZE, "defer area is one page");
+
+u32 nooks_call_on_stack(u32 top, u32 (*fn)(void *arg, u32 old_esp), void *arg);
 
 typedef u32 (*nooks_fn8_t)(u32, u32, u32, u32, u32, u32, u32, u32);
 
@@ -486,7 +490,45 @@ struct nooks_domain *nooks_caller_domain(void)
 {
 	struct nooks_xpc_frame *f = nooks_current_task->top;
 
-	return f && !f->to ? f->from : NULL;
+	return f && !f->to && !f->irq ? f->from : NULL;
+}
+
+struct irq_from_domain {
+	struct nooks_domain *d;
+	struct pt_regs *regs;
+};
+
+/* irq_on_kernel_stack - runs on a kernel stack (nooks_call_on_stack): the
+ * IRQ that interrupted a->d, with a frame on the chain saying where d's
+ * stack is in use (domain_esp), so calls into d from the handler continue
+ * below it. */
+static u32 irq_on_kernel_stack(void *arg, u32 domain_esp)
+{
+	struct irq_from_domain *a = arg;
+	struct nooks_xpc_frame f;
+
+	memset(&f, 0, sizeof(f));
+	f.domain_esp = domain_esp;
+	f.irq = true;
+	xpc_push_frame(&f, a->d, NULL);
+	do_IRQ(a->regs->trapno - FIRST_EXTERNAL_VECTOR, a->regs);
+	xpc_pop_frame(&f);
+	return 0;
+}
+
+/* nooks_irq_from_domain - handle the IRQ in regs, taken inside d, on the
+ * kernel stack where the task left it when it entered d (like a call from
+ * d into the kernel).  false if there is no such stack (the caller then
+ * handles it where it is). */
+bool nooks_irq_from_domain(struct nooks_domain *d, struct pt_regs *regs)
+{
+	struct irq_from_domain a = { d, regs };
+	u32 top = pick_kernel_stack(d);
+
+	if (!top)
+		return false;
+	nooks_call_on_stack(top, irq_on_kernel_stack, &a);
+	return true;
 }
 
 /* ---- unwinding (used by nooks/recovery.c) ---- */

@@ -5,9 +5,8 @@
  * request_irq registers a kernel handler (irq_thunk) whose dev_id is a
  * record naming the domain, the driver's handler and its dev_id; the IRQ
  * line is a tracked object (disabled at failure, freed after the reload).
- * A timer's function is replaced by an export thunk (an XPC into the
- * domain) when the driver arms it; armed timers are tracked and deleted
- * at recovery.
+ * A timer the driver arms is shadowed by a kernel-owned timer whose
+ * expiry makes the XPC; shadows are tracked and deleted at recovery.
  */
 #include <linux/errno.h>
 #include <linux/interrupt.h>
@@ -85,51 +84,125 @@ void nooks_wrap_free_irq(unsigned int irq, void *dev_id)
 	kfree(r);
 }
 
-/* wrap_timer_fn - make t->function an export thunk into d (once) and
- * track the timer. */
-static void wrap_timer_fn(struct nooks_domain *d, struct timer_list *t)
+/*
+ * Timers: the kernel never links the driver's struct timer_list (it lives
+ * in memory the driver writes, and a corrupted list link would crash the
+ * kernel anywhere).  Each one gets a kernel-owned shadow whose function
+ * makes the XPC, reading the driver's function and data at expiry.
+ */
+struct timer_shadow {
+	struct timer_list kt;		/* what the kernel's timer list holds */
+	struct timer_list *ext;		/* the driver's */
+	struct nooks_domain *d;
+	u32 generation;
+};
+
+/* timer_shadow_fn - expiry of a shadow: the driver's function, in its domain. */
+static void timer_shadow_fn(unsigned long data)
 {
-	if (t->function && !nooks_is_export_thunk(d, (void *)t->function))
-		t->function = (void (*)(unsigned long))nooks_export_thunk(d, (void *)t->function);
-	if (!nooks_object_find(d, timer_type, (unsigned long)t))
-		nooks_track(d, timer_type, (unsigned long)t, sizeof(*t), 0);
+	struct timer_shadow *sh = (struct timer_shadow *)data;
+
+	if (sh->d->state != NOOKS_RUNNING || sh->d->generation != sh->generation)
+		return;
+	nooks_driver_call(sh->d, (void *)sh->ext->function, 1, sh->ext->data);
 }
 
-/* nooks_wrap_add_timer / mod_timer / del_timer - the timer calls. */
+/* timer_writable - does t lie in memory d may write (its own timer)? */
+static bool timer_writable(struct nooks_domain *d, const struct timer_list *t)
+{
+	return nooks_domain_writable(d, (unsigned long)t) &&
+	       nooks_domain_writable(d, (unsigned long)t + sizeof(*t) - 1);
+}
+
+/* shadow_of_timer - t's shadow for d, created (and tracked) if needed;
+ * NULL after a failed check (t is not the domain's memory). */
+static struct timer_shadow *shadow_of_timer(struct nooks_domain *d, struct timer_list *t)
+{
+	struct nooks_object *o = nooks_object_find(d, timer_type, (unsigned long)t);
+	struct timer_shadow *sh;
+
+	if (o)
+		return (struct timer_shadow *)o->aux;
+	if (!timer_writable(d, t)) {
+		nooks_check_failed(d, "timer outside the extension's memory");
+		return NULL;
+	}
+	sh = kzalloc(sizeof(*sh), GFP_KERNEL);
+	if (!sh)
+		return NULL;
+	init_timer(&sh->kt);
+	sh->kt.function = timer_shadow_fn;
+	sh->kt.data = (unsigned long)sh;
+	sh->ext = t;
+	sh->d = d;
+	sh->generation = d->generation;
+	if (nooks_track(d, timer_type, (unsigned long)t, sizeof(*t), (unsigned long)sh)) {
+		kfree(sh);
+		return NULL;
+	}
+	return sh;
+}
+
+/* nooks_wrap_init_timer - init_timer of the driver's own timer only. */
+void nooks_wrap_init_timer(struct timer_list *t)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !timer_writable(d, t)) {
+		nooks_check_failed(d, "init_timer outside the extension's memory");
+		return;
+	}
+	init_timer(t);
+}
+
+/* nooks_wrap_add_timer - arm the shadow for t->expires. */
 void nooks_wrap_add_timer(struct timer_list *t)
 {
 	struct nooks_domain *d = nooks_caller_domain();
+	struct timer_shadow *sh;
 
-	if (d)
-		wrap_timer_fn(d, t);
-	add_timer(t);
+	if (!d) {
+		add_timer(t);
+		return;
+	}
+	if ((sh = shadow_of_timer(d, t)))
+		mod_timer(&sh->kt, t->expires);
 }
 
-/* nooks_wrap_mod_timer - mod_timer, wrapping the function first. */
+/* nooks_wrap_mod_timer - (re)arm the shadow; 1 if it was pending. */
 int nooks_wrap_mod_timer(struct timer_list *t, unsigned long expires)
 {
 	struct nooks_domain *d = nooks_caller_domain();
+	struct timer_shadow *sh;
 
-	if (d)
-		wrap_timer_fn(d, t);
-	return mod_timer(t, expires);
+	if (!d)
+		return mod_timer(t, expires);
+	if (!(sh = shadow_of_timer(d, t)))
+		return 0;
+	t->expires = expires;
+	return mod_timer(&sh->kt, expires);
 }
 
-/* nooks_wrap_del_timer - del_timer of a timer the domain armed (else 0). */
+/* nooks_wrap_del_timer - disarm the shadow (0 if the domain never armed t). */
 int nooks_wrap_del_timer(struct timer_list *t)
 {
 	struct nooks_domain *d = nooks_caller_domain();
+	struct nooks_object *o;
 
-	if (d && nooks_untrack(d, timer_type, (unsigned long)t))
-		return 0;		/* never armed by this domain: not pending */
-	return del_timer(t);
+	if (!d)
+		return del_timer(t);
+	o = nooks_object_find(d, timer_type, (unsigned long)t);
+	return o ? del_timer(&((struct timer_shadow *)o->aux)->kt) : 0;
 }
 
-/* release_timer - recovery: disarm the failed driver's timer. */
+/* release_timer - recovery or unload: disarm and free the shadow. */
 static void release_timer(struct nooks_domain *d, struct nooks_object *o)
 {
+	struct timer_shadow *sh = (struct timer_shadow *)o->aux;
+
 	(void)d;
-	del_timer((struct timer_list *)o->addr);
+	del_timer(&sh->kt);
+	kfree(sh);
 }
 
 static const struct nooks_obj_type timer_obj = { "timer", release_timer, NULL, false, 0 };

@@ -20,6 +20,7 @@
 #include <asm/io.h>
 #include <linux/dma-mapping.h>
 #include <linux/errno.h>
+#include <linux/etherdevice.h>
 #include <linux/kernel.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -497,6 +498,116 @@ int nooks_netif_rx_batched(struct sk_buff *skb)
 	return nooks_kernel_call((void *)nooks_wrap_netif_rx, 1, skb);
 }
 
+/* held_skb - does d hold skb?  Fails the check if not. */
+static bool held_skb(struct nooks_domain *d, struct sk_buff *skb, const char *why)
+{
+	if (nooks_object_find(d, skb_type, (unsigned long)skb))
+		return true;
+	nooks_check_failed(d, why);
+	return false;
+}
+
+/* nooks_wrap_skb_put / skb_push / skb_pull / skb_trim / eth_type_trans -
+ * the kernel skb helpers, only on an skb the domain holds. */
+unsigned char *nooks_wrap_skb_put(struct sk_buff *skb, unsigned int len)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !held_skb(d, skb, "skb_put on an skb it does not hold"))
+		return NULL;
+	return skb_put(skb, len);
+}
+
+unsigned char *nooks_wrap_skb_push(struct sk_buff *skb, unsigned int len)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !held_skb(d, skb, "skb_push on an skb it does not hold"))
+		return NULL;
+	return skb_push(skb, len);
+}
+
+unsigned char *nooks_wrap_skb_pull(struct sk_buff *skb, unsigned int len)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !held_skb(d, skb, "skb_pull on an skb it does not hold"))
+		return NULL;
+	return skb_pull(skb, len);
+}
+
+void nooks_wrap_skb_trim(struct sk_buff *skb, unsigned int len)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !held_skb(d, skb, "skb_trim on an skb it does not hold"))
+		return;
+	skb_trim(skb, len);
+}
+
+unsigned short nooks_wrap_eth_type_trans(struct sk_buff *skb, struct net_device *dev)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	struct netdev_rec *r;
+
+	if (d) {
+		if (!held_skb(d, skb, "eth_type_trans on an skb it does not hold"))
+			return 0;
+		r = netdev_rec_of(dev);
+		if (!r || r->d != d) {
+			nooks_check_failed(d, "eth_type_trans for a device it does not hold");
+			return 0;
+		}
+	}
+	return eth_type_trans(skb, dev);
+}
+
+/* own_pdev - is pdev bound to a PCI driver d registered?  Fails the check if not. */
+static bool own_pdev(struct nooks_domain *d, struct pci_dev *pdev)
+{
+	struct pci_dev *p = NULL;
+	struct pci_rec *r;
+
+	/* pdev must be a real device (found by the PCI core), bound to d */
+	while ((p = pci_find_device(PCI_ANY_ID, PCI_ANY_ID, p)))
+		if (p == pdev)
+			break;
+	r = p ? pci_rec_of(p->driver) : NULL;
+	if (r && r->d == d)
+		return true;
+	nooks_check_failed(d, "PCI call on a device it is not bound to");
+	return false;
+}
+
+/* nooks_wrap_pci_enable_device / pci_disable_device / pci_set_master -
+ * only on the domain's own device. */
+int nooks_wrap_pci_enable_device(struct pci_dev *pdev)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !own_pdev(d, pdev))
+		return -ENODEV;
+	return pci_enable_device(pdev);
+}
+
+void nooks_wrap_pci_disable_device(struct pci_dev *pdev)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !own_pdev(d, pdev))
+		return;
+	pci_disable_device(pdev);
+}
+
+void nooks_wrap_pci_set_master(struct pci_dev *pdev)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !own_pdev(d, pdev))
+		return;
+	pci_set_master(pdev);
+}
+
 /* release_skb - recovery: free an skb the failed driver held. */
 static void release_skb(struct nooks_domain *d, struct nooks_object *o)
 {
@@ -597,35 +708,78 @@ static void release_consistent(struct nooks_domain *d, struct nooks_object *o)
 
 /* ---- task queues ---- */
 
-/* nooks_wrap_schedule_task - the routine becomes an XPC into the domain. */
+/* Task queues: like timers (irq_timer.c), the kernel queues a kernel-owned
+ * shadow of the driver's tq_struct; running it makes the XPC. */
+struct tq_shadow {
+	struct tq_struct ktq;
+	struct tq_struct *ext;
+	struct nooks_domain *d;
+	u32 generation;
+};
+
+/* tq_shadow_fn - the driver's routine(data), in its domain. */
+static void tq_shadow_fn(void *data)
+{
+	struct tq_shadow *sh = data;
+
+	if (live(sh->d, sh->generation))
+		nooks_driver_call(sh->d, (void *)sh->ext->routine, 1, sh->ext->data);
+}
+
+/* nooks_wrap_schedule_task - queue the shadow of tq (tq must be the
+ * domain's memory). */
 int nooks_wrap_schedule_task(struct tq_struct *tq)
 {
 	struct nooks_domain *d = nooks_caller_domain();
+	struct nooks_object *o;
+	struct tq_shadow *sh;
 
-	if (d) {
-		if (tq->routine && !nooks_is_export_thunk(d, (void *)tq->routine))
-			tq->routine = (void (*)(void *))nooks_export_thunk(d, (void *)tq->routine);
-		if (!nooks_object_find(d, tq_type, (unsigned long)tq))
-			nooks_track(d, tq_type, (unsigned long)tq, sizeof(*tq), 0);
+	if (!d)
+		return schedule_task(tq);
+	o = nooks_object_find(d, tq_type, (unsigned long)tq);
+	if (o) {
+		sh = (struct tq_shadow *)o->aux;
+	} else {
+		if (!nooks_domain_writable(d, (unsigned long)tq) ||
+		    !nooks_domain_writable(d, (unsigned long)tq + sizeof(*tq) - 1)) {
+			nooks_check_failed(d, "schedule_task outside the extension's memory");
+			return 0;
+		}
+		sh = kzalloc(sizeof(*sh), GFP_KERNEL);
+		if (!sh)
+			return 0;
+		INIT_TQUEUE(&sh->ktq, tq_shadow_fn, sh);
+		sh->ext = tq;
+		sh->d = d;
+		sh->generation = d->generation;
+		if (nooks_track(d, tq_type, (unsigned long)tq, sizeof(*tq), (unsigned long)sh)) {
+			kfree(sh);
+			return 0;
+		}
 	}
-	return schedule_task(tq);
+	return schedule_task(&sh->ktq);
 }
 
 /* nooks_wrap_cancel_task - only a task the domain scheduled (else 0). */
 int nooks_wrap_cancel_task(struct tq_struct *tq)
 {
 	struct nooks_domain *d = nooks_caller_domain();
+	struct nooks_object *o;
 
-	if (d && nooks_untrack(d, tq_type, (unsigned long)tq))
-		return 0;		/* never scheduled by this domain */
-	return cancel_task(tq);
+	if (!d)
+		return cancel_task(tq);
+	o = nooks_object_find(d, tq_type, (unsigned long)tq);
+	return o ? cancel_task(&((struct tq_shadow *)o->aux)->ktq) : 0;
 }
 
 /* release_tq - recovery: unqueue the failed driver's task. */
 static void release_tq(struct nooks_domain *d, struct nooks_object *o)
 {
+	struct tq_shadow *sh = (struct tq_shadow *)o->aux;
+
 	(void)d;
-	cancel_task((struct tq_struct *)o->addr);
+	cancel_task(&sh->ktq);
+	kfree(sh);
 }
 
 /* nooks_wrap_panic - an extension's panic fails its domain instead. */

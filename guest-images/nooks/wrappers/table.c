@@ -35,6 +35,15 @@ void nooks_wrap_pci_free_consistent();
 int nooks_wrap_schedule_task();
 int nooks_wrap_cancel_task();
 void nooks_wrap_panic();
+void nooks_wrap_init_timer();
+void *nooks_wrap_skb_put();
+void *nooks_wrap_skb_push();
+void *nooks_wrap_skb_pull();
+void nooks_wrap_skb_trim();
+int nooks_wrap_eth_type_trans();
+int nooks_wrap_pci_enable_device();
+void nooks_wrap_pci_disable_device();
+void nooks_wrap_pci_set_master();
 void nooks_irq_timer_wrappers_init(void);
 
 const struct nooks_wrapper nooks_wrappers[] = {
@@ -66,6 +75,15 @@ const struct nooks_wrapper nooks_wrappers[] = {
 	{ "schedule_task", (void *)nooks_wrap_schedule_task },
 	{ "cancel_task", (void *)nooks_wrap_cancel_task },
 	{ "panic", (void *)nooks_wrap_panic },
+	{ "init_timer", (void *)nooks_wrap_init_timer },
+	{ "skb_put", (void *)nooks_wrap_skb_put },
+	{ "skb_push", (void *)nooks_wrap_skb_push },
+	{ "skb_pull", (void *)nooks_wrap_skb_pull },
+	{ "skb_trim", (void *)nooks_wrap_skb_trim },
+	{ "eth_type_trans", (void *)nooks_wrap_eth_type_trans },
+	{ "pci_enable_device", (void *)nooks_wrap_pci_enable_device },
+	{ "pci_disable_device", (void *)nooks_wrap_pci_disable_device },
+	{ "pci_set_master", (void *)nooks_wrap_pci_set_master },
 	{ NULL, NULL },
 };
 
