@@ -257,7 +257,7 @@ static void free_memory(struct nooks_domain *d)
 	for (b = d->heap; b; b = n) {
 		n = b->next;
 		free_pages(b->addr, b->order);
-		kfree(b);
+		nooks_meta_free(b);
 	}
 	d->heap = NULL;
 	if (d->defer)
@@ -266,8 +266,9 @@ static void free_memory(struct nooks_domain *d)
 	d->nr_regions = 0;
 	if (d->grant_count) {
 		for (s = 0; s < PTRS_PER_PGD; s++)
-			kfree(d->grant_count[s]);
-		kfree(d->grant_count);
+			if (d->grant_count[s])
+				free_page((unsigned long)d->grant_count[s]);
+		free_page((unsigned long)d->grant_count);
 		d->grant_count = NULL;
 	}
 	d->stack_lo = d->stack_hi = 0;
@@ -394,12 +395,12 @@ void *nooks_domain_alloc(struct nooks_domain *d, size_t size)
 		return NULL;
 	b = reuse_block(d, order);
 	if (!b) {
-		b = kmalloc(sizeof(*b), GFP_KERNEL);
+		b = nooks_meta_zalloc(sizeof(*b));
 		if (!b)
 			return NULL;
 		b->addr = __get_free_pages(order);
 		if (!b->addr) {
-			kfree(b);
+			nooks_meta_free(b);
 			return NULL;
 		}
 		b->order = order;
@@ -447,14 +448,14 @@ static u16 *grant_slot(struct nooks_domain *d, unsigned long va, bool create)
 	if (!d->grant_count) {
 		if (!create)
 			return NULL;
-		d->grant_count = kzalloc(PTRS_PER_PGD * sizeof(u16 *), GFP_KERNEL);
+		d->grant_count = (u16 **)get_zeroed_page();	/* 1024 pointers */
 		if (!d->grant_count)
 			return NULL;
 	}
 	if (!d->grant_count[i]) {
 		if (!create)
 			return NULL;
-		d->grant_count[i] = kzalloc(PTRS_PER_PTE * sizeof(u16), GFP_KERNEL);
+		d->grant_count[i] = (u16 *)get_zeroed_page();	/* 2 KiB used */
 		if (!d->grant_count[i])
 			return NULL;
 	}

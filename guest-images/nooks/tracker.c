@@ -103,7 +103,7 @@ static unsigned int hash(u32 type, unsigned long addr)
 /* nooks_tracker_init - see nooks/tracker.h. */
 int nooks_tracker_init(struct nooks_domain *d)
 {
-	d->tracker = kzalloc(sizeof(*d->tracker), GFP_KERNEL);
+	d->tracker = nooks_meta_zalloc(sizeof(*d->tracker));
 	return d->tracker ? 0 : -ENOMEM;
 }
 
@@ -114,7 +114,7 @@ static void free_chain(struct nooks_object *o)
 
 	for (; o; o = n) {
 		n = o->next;
-		kfree(o);
+		nooks_meta_free(o);
 	}
 }
 
@@ -127,7 +127,7 @@ void nooks_tracker_destroy(struct nooks_domain *d)
 		return;
 	for (b = 0; b < NOOKS_TRACKER_BUCKETS; b++)
 		free_chain(d->tracker->bucket[b]);
-	kfree(d->tracker);
+	nooks_meta_free(d->tracker);
 	d->tracker = NULL;
 }
 
@@ -142,7 +142,7 @@ int nooks_track(struct nooks_domain *d, u32 type, unsigned long addr, unsigned l
 		return -EINVAL;
 	if (nooks_object_find(d, type, addr))
 		return -EEXIST;
-	o = kmalloc(sizeof(*o), GFP_KERNEL);
+	o = nooks_meta_zalloc(sizeof(*o));
 	if (!o)
 		return -ENOMEM;
 	o->type = type;
@@ -178,7 +178,7 @@ int nooks_untrack(struct nooks_domain *d, u32 type, unsigned long addr)
 	for (p = &d->tracker->bucket[hash(type, addr)]; (o = *p); p = &o->next) {
 		if (o->type == type && o->addr == addr) {
 			*p = o->next;
-			kfree(o);
+			nooks_meta_free(o);
 			d->tracker->count--;
 			return 0;
 		}
@@ -243,7 +243,7 @@ static unsigned int release_pass(struct nooks_domain *d, bool late, u8 phase)
 			*p = o->next;
 			d->tracker->count--;
 			t->release(d, o);
-			kfree(o);
+			nooks_meta_free(o);
 			n++;
 		}
 	}
@@ -301,14 +301,14 @@ unsigned int nooks_release_list(struct nooks_domain *d, struct nooks_object *lis
 			}
 			*p = o->next;
 			nooks_obj_type(o->type)->release(d, o);
-			kfree(o);
+			nooks_meta_free(o);
 			count++;
 		}
 	}
 	while ((o = list)) {		/* phases out of range: last */
 		list = o->next;
 		nooks_obj_type(o->type)->release(d, o);
-		kfree(o);
+		nooks_meta_free(o);
 		count++;
 	}
 	return count;

@@ -406,6 +406,8 @@ int nooks_driver_call_objs(struct nooks_domain *d, void *fn, int nargs, const u3
 	nooks_current_domain = prev;
 	xpc_pop_frame(&f);
 	xpc_copy_out(&f, d, true);
+	if (d->sync)
+		d->sync(d);			/* shared kernel objects back in shape */
 	xpc_drain_to_kernel(d);
 	return (int)ret;
 }

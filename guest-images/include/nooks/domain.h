@@ -157,6 +157,9 @@ struct nooks_domain {
 	u32 last_vector, last_eip, last_cr2;	/* the last failure */
 	const char *last_why;
 	u32 generation;				/* +1 at every reset: stale callbacks check it */
+	/* sync - after every call into the domain: re-check the kernel
+	 * objects it may write (set by wrappers, e.g. net_device ops) */
+	void (*sync)(struct nooks_domain *d);
 	char full_name[32];			/* name is cut to 15 characters */
 	bool in_recovery;			/* nooks_recover is running */
 	bool reloading;				/* ... and is reloading: calls allowed */

@@ -11,4 +11,8 @@
 #include <nooks/tracker.h>
 #include <nooks/xpc.h>
 
+/* nooks/meta.c: metadata on pages of its own (never granted to a domain). */
+void *nooks_meta_zalloc(size_t size);
+void nooks_meta_free(const void *p);
+
 #endif

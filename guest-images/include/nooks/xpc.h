@@ -95,6 +95,7 @@ struct nooks_xpc_frame {
 	u32 magic;			/* NOOKS_FRAME_MAGIC while on the chain */
 	void *real_fn;			/* when fn is the deferred-call batcher */
 	u32 domain_esp;			/* extension -> kernel: the domain's ESP */
+	bool irq;			/* an interrupt taken inside `from` (not a call) */
 	struct nooks_domain *from, *to;	/* NULL = the kernel */
 	unsigned long start_jiffies;
 	unsigned int trap_depth;

@@ -138,7 +138,7 @@ int nooks_wrap_register_chrdev(unsigned int major, const char *name,
 		nooks_check_failed(d, "register_chrdev: NULL fops or name");
 		return -EINVAL;
 	}
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = nooks_meta_zalloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->ext = fops;
@@ -154,7 +154,7 @@ int nooks_wrap_register_chrdev(unsigned int major, const char *name,
 	s->fops.llseek = fops->llseek ? nooks_fop_llseek : NULL;
 	r = register_chrdev(major, s->name, &s->fops);
 	if (r < 0) {
-		kfree(s);
+		nooks_meta_free(s);
 		return r;
 	}
 	s->major = major ? major : (unsigned int)r;

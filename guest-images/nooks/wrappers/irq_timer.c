@@ -46,7 +46,7 @@ int nooks_wrap_request_irq(unsigned int irq, irq_handler_t handler, unsigned lon
 
 	if (!d)
 		return request_irq(irq, handler, flags, name, dev_id);
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = nooks_meta_zalloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	r->d = d;
@@ -55,7 +55,7 @@ int nooks_wrap_request_irq(unsigned int irq, irq_handler_t handler, unsigned lon
 	r->generation = d->generation;
 	err = request_irq(irq, irq_thunk, flags, name, r);
 	if (err) {
-		kfree(r);
+		nooks_meta_free(r);
 		return err;
 	}
 	nooks_track(d, NOOKS_OBJ_IRQ, irq, 1, (unsigned long)r);	/* record leaks on release */
@@ -81,7 +81,7 @@ void nooks_wrap_free_irq(unsigned int irq, void *dev_id)
 	}
 	nooks_untrack(d, NOOKS_OBJ_IRQ, irq);
 	free_irq(irq, r);
-	kfree(r);
+	nooks_meta_free(r);
 }
 
 /*
@@ -127,7 +127,7 @@ static struct timer_shadow *shadow_of_timer(struct nooks_domain *d, struct timer
 		nooks_check_failed(d, "timer outside the extension's memory");
 		return NULL;
 	}
-	sh = kzalloc(sizeof(*sh), GFP_KERNEL);
+	sh = nooks_meta_zalloc(sizeof(*sh));
 	if (!sh)
 		return NULL;
 	init_timer(&sh->kt);
@@ -137,7 +137,7 @@ static struct timer_shadow *shadow_of_timer(struct nooks_domain *d, struct timer
 	sh->d = d;
 	sh->generation = d->generation;
 	if (nooks_track(d, timer_type, (unsigned long)t, sizeof(*t), (unsigned long)sh)) {
-		kfree(sh);
+		nooks_meta_free(sh);
 		return NULL;
 	}
 	return sh;
@@ -202,7 +202,7 @@ static void release_timer(struct nooks_domain *d, struct nooks_object *o)
 
 	(void)d;
 	del_timer(&sh->kt);
-	kfree(sh);
+	nooks_meta_free(sh);
 }
 
 static const struct nooks_obj_type timer_obj = { "timer", release_timer, NULL, false, 0 };

@@ -92,7 +92,7 @@ static int wrap_pci_driver(struct nooks_domain *d, struct pci_driver *drv)
 	struct pci_rec *r = pci_rec_of(drv);
 
 	if (!r) {
-		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		r = nooks_meta_zalloc(sizeof(*r));
 		if (!r)
 			return -ENOMEM;
 		r->drv = drv;
@@ -289,7 +289,7 @@ struct net_device *nooks_wrap_alloc_etherdev(int sizeof_priv)
 
 	if (!d || !dev)
 		return dev;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = nooks_meta_zalloc(sizeof(*r));
 	if (!r) {
 		free_netdev(dev);
 		return NULL;
@@ -300,7 +300,7 @@ struct net_device *nooks_wrap_alloc_etherdev(int sizeof_priv)
 	r->size = dev->priv ? (unsigned long)((char *)dev->priv - (char *)dev) + sizeof_priv
 			    : sizeof(*dev);
 	if (nooks_grant_range(d, dev, r->size)) {
-		kfree(r);
+		nooks_meta_free(r);
 		free_netdev(dev);
 		return NULL;
 	}
@@ -308,6 +308,35 @@ struct net_device *nooks_wrap_alloc_etherdev(int sizeof_priv)
 	netdev_recs = r;
 	nooks_track(d, netdev_type, (unsigned long)dev, r->size, (unsigned long)r);
 	return dev;
+}
+
+/*
+ * netdev_sync - after every call into d (its sync hook): the net_device is
+ * writable by the driver, but the kernel calls through its operations, so
+ * put our wrappers back wherever the driver changed them.  (A driver that
+ * installs a new operation after registering gets it ignored: best effort.)
+ */
+static void netdev_sync(struct nooks_domain *d)
+{
+	struct netdev_rec *r;
+	struct net_device *dev;
+
+	for (r = netdev_recs; r; r = r->next) {
+		if (r->d != d || !r->registered)
+			continue;
+		dev = r->dev;
+#define FIX(field, wrapper) do { if (dev->field != (r->field ? wrapper : NULL)) \
+		dev->field = r->field ? wrapper : NULL; } while (0)
+		FIX(init, nooks_ndo_init);
+		FIX(open, nooks_ndo_open);
+		FIX(stop, nooks_ndo_stop);
+		FIX(hard_start_xmit, nooks_ndo_xmit);
+		FIX(get_stats, nooks_ndo_get_stats);
+		FIX(set_multicast_list, nooks_ndo_set_multicast_list);
+		FIX(tx_timeout, nooks_ndo_tx_timeout);
+		FIX(change_mtu, nooks_ndo_change_mtu);
+#undef FIX
+	}
 }
 
 /* nooks_wrap_register_netdev - swap the driver's operations for ours. */
@@ -337,6 +366,8 @@ int nooks_wrap_register_netdev(struct net_device *dev)
 #undef SWAP
 	err = register_netdev(dev);
 	r->registered = !err;
+	if (!err)
+		d->sync = netdev_sync;
 	return err;
 }
 
@@ -367,7 +398,7 @@ static void forget_netdev(struct netdev_rec *r)
 		}
 	nooks_ungrant_range(r->d, r->dev, r->size);
 	free_netdev(r->dev);
-	kfree(r);
+	nooks_meta_free(r);
 }
 
 /* nooks_wrap_free_netdev - only a device the domain allocated. */
@@ -515,6 +546,10 @@ unsigned char *nooks_wrap_skb_put(struct sk_buff *skb, unsigned int len)
 
 	if (d && !held_skb(d, skb, "skb_put on an skb it does not hold"))
 		return NULL;
+	if (d && len > (unsigned int)skb_tailroom(skb)) {
+		nooks_check_failed(d, "skb_put past the end of the buffer");
+		return NULL;
+	}
 	return skb_put(skb, len);
 }
 
@@ -524,6 +559,10 @@ unsigned char *nooks_wrap_skb_push(struct sk_buff *skb, unsigned int len)
 
 	if (d && !held_skb(d, skb, "skb_push on an skb it does not hold"))
 		return NULL;
+	if (d && len > skb_headroom(skb)) {
+		nooks_check_failed(d, "skb_push before the start of the buffer");
+		return NULL;
+	}
 	return skb_push(skb, len);
 }
 
@@ -533,6 +572,10 @@ unsigned char *nooks_wrap_skb_pull(struct sk_buff *skb, unsigned int len)
 
 	if (d && !held_skb(d, skb, "skb_pull on an skb it does not hold"))
 		return NULL;
+	if (d && len > skb->len) {
+		nooks_check_failed(d, "skb_pull past the end of the data");
+		return NULL;
+	}
 	return skb_pull(skb, len);
 }
 
@@ -665,9 +708,9 @@ void *nooks_wrap_pci_alloc_consistent(struct pci_dev *pdev, size_t size, dma_add
 
 	if (!d || !p)
 		return p;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = nooks_meta_zalloc(sizeof(*c));
 	if (!c || nooks_grant_range(d, p, size)) {
-		kfree(c);
+		nooks_meta_free(c);
 		pci_free_consistent(pdev, size, p, *dma);
 		return NULL;
 	}
@@ -689,7 +732,7 @@ void nooks_wrap_pci_free_consistent(struct pci_dev *pdev, size_t size, void *p, 
 			nooks_check_failed(d, "pci_free_consistent of memory it does not hold");
 			return;
 		}
-		kfree((void *)o->aux);
+		nooks_meta_free((void *)o->aux);
 		nooks_untrack(d, consistent_type, (unsigned long)p);
 		nooks_ungrant_range(d, p, size);
 	}
@@ -703,7 +746,7 @@ static void release_consistent(struct nooks_domain *d, struct nooks_object *o)
 
 	(void)d;			/* its grants went with the old domain tables */
 	pci_free_consistent(c->pdev, o->size, (void *)o->addr, c->dma);
-	kfree(c);
+	nooks_meta_free(c);
 }
 
 /* ---- task queues ---- */
@@ -745,7 +788,7 @@ int nooks_wrap_schedule_task(struct tq_struct *tq)
 			nooks_check_failed(d, "schedule_task outside the extension's memory");
 			return 0;
 		}
-		sh = kzalloc(sizeof(*sh), GFP_KERNEL);
+		sh = nooks_meta_zalloc(sizeof(*sh));
 		if (!sh)
 			return 0;
 		INIT_TQUEUE(&sh->ktq, tq_shadow_fn, sh);
@@ -753,7 +796,7 @@ int nooks_wrap_schedule_task(struct tq_struct *tq)
 		sh->d = d;
 		sh->generation = d->generation;
 		if (nooks_track(d, tq_type, (unsigned long)tq, sizeof(*tq), (unsigned long)sh)) {
-			kfree(sh);
+			nooks_meta_free(sh);
 			return 0;
 		}
 	}
@@ -779,7 +822,7 @@ static void release_tq(struct nooks_domain *d, struct nooks_object *o)
 
 	(void)d;
 	cancel_task(&sh->ktq);
-	kfree(sh);
+	nooks_meta_free(sh);
 }
 
 /* nooks_wrap_panic - an extension's panic fails its domain instead. */
