@@ -12,6 +12,8 @@ public struct ModeResult: Sendable, Codable, Equatable {
     public var detail: String
     public var instructions: UInt64
     public var fired: [String]
+    /// The isolation manager reported a fault (`nooks: fault`), whether or not it recovered.
+    public var detected: Bool
 }
 
 /// One trial, native and isolated.
@@ -72,7 +74,8 @@ public final class CampaignContext {
     public func runTrial(_ spec: TrialSpec) -> TrialResult {
         let plan = plan(spec)
         func result(_ r: TrialRun) -> ModeResult {
-            ModeResult(outcome: r.outcome, detail: r.detail, instructions: r.instructions, fired: r.fired)
+            ModeResult(outcome: r.outcome, detail: r.detail, instructions: r.instructions, fired: r.fired,
+                       detected: r.serial.contains("nooks: fault".utf8))
         }
         return TrialResult(spec: spec.description, type: spec.type, faults: plan.describe(image),
                            native: result(native.run(plan, budget: budget)),

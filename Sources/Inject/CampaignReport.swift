@@ -30,6 +30,9 @@ public struct TypeRow: Sendable, Codable, Equatable {
     public var isolated = OutcomeCounts()
     /// Trials that crashed natively and were recovered isolated.
     public var crashesRecovered = 0
+    /// Trials that crashed natively, and isolated the fault was detected but the
+    /// extension not recovered (e.g. disabled), without a system crash.
+    public var crashesContained = 0
 }
 
 /// Everything a campaign produced.
@@ -61,6 +64,7 @@ public struct CampaignReport: Sendable, Codable {
             row.native.add(r.native.outcome)
             row.isolated.add(r.isolated.outcome)
             if r.native.outcome == .crash && r.isolated.outcome == .recovered { row.crashesRecovered += 1 }
+            if r.native.outcome == .crash && r.isolated.outcome == .failure && r.isolated.detected { row.crashesContained += 1 }
             byType[r.type] = row
         }
         rows = config.types.compactMap { byType[$0] }
@@ -68,6 +72,7 @@ public struct CampaignReport: Sendable, Codable {
             var t = t
             t.trials += r.trials; t.native = t.native + r.native; t.isolated = t.isolated + r.isolated
             t.crashesRecovered += r.crashesRecovered
+            t.crashesContained += r.crashesContained
             return t
         }
     }
@@ -100,7 +105,8 @@ public struct CampaignReport: Sendable, Codable {
         let eliminated = n == 0 ? "" : " (\(Int((Double(n - min(n, i)) / Double(n) * 100).rounded()))% fewer)"
         lines.append("system crashes: \(n) native -> \(i) isolated\(eliminated)")
         if let rate = crashRecoveryRate {
-            lines.append("native crashes recovered under Nooks: \(total.crashesRecovered) of \(n) (\(Int((rate * 100).rounded()))%)")
+            lines.append("native crashes recovered under Nooks: \(total.crashesRecovered) of \(n) (\(Int((rate * 100).rounded()))%); "
+                         + "detected and contained without recovery (extension disabled): \(total.crashesContained)")
         }
         lines.append("non-fatal failures: \(total.native.failure) native -> \(total.isolated.failure) isolated")
         if !hostErrors.isEmpty { lines.append("emulator errors (worker died): \(hostErrors.joined(separator: ", "))") }

@@ -17,7 +17,7 @@ struct InjectCommand: ParsableCommand {
         discussion: """
         Fault types: \(FaultType.allCases.map(\.rawValue).joined(separator: " ")) (also: all, code, runtime).
         Targets: \(InjectTarget.knownNames.joined(separator: " ")).
-        Presets: ci (e1000, 160 trials x 5 faults), paper (400 trials x 5 faults).
+        Presets: ci (e1000, 320 trials x 5 faults), paper (400 trials x 5 faults).
         Every trial has a spec TARGET:SEED:TRIAL:FAULTS:TYPE; `inject --replay SPEC` re-runs it and prints
         its serial output, `inject --replay SPEC --debug` opens the debugger at the snapshot with its code
         faults applied.
@@ -71,7 +71,7 @@ struct InjectCommand: ParsableCommand {
         var c = CampaignConfig()
         switch preset {
         case nil: break
-        case "ci": c.trials = 160; c.faults = 5
+        case "ci": c.trials = 320; c.faults = 5
         case "paper": c.trials = 400; c.faults = 5
         default: throw ValidationError("--preset must be ci or paper (got '\(preset!)')")
         }
