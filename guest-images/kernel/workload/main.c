@@ -125,8 +125,10 @@ int drivers_main(void)
 		pass = workload_buggy();
 	else if (!strcmp(wl, "xpcbench"))
 		pass = workload_xpcbench();
+	else if (!strcmp(wl, "demo"))
+		pass = workload_demo();
 	else {
-		printk("workload: unknown workload '%s' (net chr buggy xpcbench)\n", wl);
+		printk("workload: unknown workload '%s' (net chr buggy xpcbench demo)\n", wl);
 		pass = false;
 	}
 	if (ran || !pass)

@@ -25,6 +25,7 @@ bool workload_net(void);
 bool workload_chr(void);
 bool workload_buggy(void);
 bool workload_xpcbench(void);
+bool workload_demo(void);
 
 /* round_result - print "workload: <name> round <i> ok|FAIL <err>" and count it. */
 void round_result(const char *name, unsigned int round, int err);
