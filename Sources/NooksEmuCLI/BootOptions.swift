@@ -11,7 +11,10 @@ import ELF
 import Machine
 
 struct BootOptions: ParsableArguments {
-    @Argument(help: "Multiboot kernel (ELF32). Default: the toy kernel built in guest-images/.")
+    @Argument(help: """
+        Multiboot kernel (ELF32). Default: the toy kernel built in guest-images/; with no image, \
+        modules or --append, the Nooks demo: e1000.ko and buggy_null.ko isolated, workload=demo.
+        """)
     var image: String?
 
     @Option(name: .customLong("module"),
@@ -73,8 +76,18 @@ struct BootOptions: ParsableArguments {
         }
     }
 
-    /// The QEMU -initrd string for all modules: "path args,path2".
-    var initrdSpec: String? {
+    /// A bare `boot`: no image, modules or command line. It runs the Nooks demo.
+    var isDefaultDemo: Bool { image == nil && modules.isEmpty && (initrd ?? "").isEmpty && append.isEmpty }
+
+    /// The demo's modules and command line.
+    static let demoModules = ["e1000.ko", "buggy_null.ko"]
+    static let demoAppend = "selftest=0 nooks=e1000,buggy_null workload=demo ping=5 udp=5 count=4 trigger=2"
+
+    /// The QEMU -initrd string for all modules: "path args,path2" (the demo's when `demo`).
+    func initrdSpec(demo: Bool) -> String? {
+        if demo {
+            return BootOptions.demoModules.map { GuestImages.path("modules/" + $0) }.joined(separator: ",")
+        }
         var entries = modules.map { m -> String in
             guard let colon = m.firstIndex(of: ":") else { return m.replacingOccurrences(",", ",,") }
             let file = String(m[..<colon]), args = String(m[m.index(after: colon)...])
@@ -86,7 +99,7 @@ struct BootOptions: ParsableArguments {
 
     /// Host paths of all modules (from --module and --initrd).
     var modulePaths: [String] {
-        guard let spec = initrdSpec else { return [] }
+        guard let spec = initrdSpec(demo: isDefaultDemo) else { return [] }
         return MultibootLoader.parseInitrd(spec).map(\.path)
     }
 
@@ -123,9 +136,16 @@ struct BootOptions: ParsableArguments {
     /// Build a machine and load the kernel and modules into it.
     func makeMachine(config: MachineConfig, defaultImage: String = "kernel.elf") throws -> (Machine, BootPlan, String) {
         let kernel = try kernelPath(default: defaultImage)
+        let demo = isDefaultDemo && defaultImage == "kernel.elf"
+        if demo {
+            for m in BootOptions.demoModules where GuestImages.ensure("modules/" + m) == nil {
+                throw fail("the demo module \(GuestImages.path("modules/" + m)) could not be built (run `make -C guest-images`)",
+                           status: ExitStatus.moduleMissing)
+            }
+        }
         let plan: BootPlan
         do {
-            plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: append, initrd: initrdSpec,
+            plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: demo ? BootOptions.demoAppend : append, initrd: initrdSpec(demo: demo),
                                             memoryBytes: UInt64(memory) << 20)
         } catch {
             if case .noHeader = error, let refined = diagnoseNonMultiboot(kernel) { throw refined }
