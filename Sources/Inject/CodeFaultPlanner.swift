@@ -5,7 +5,7 @@
 //   text         any byte, any bit
 //   nop          any instruction, NOPped out
 //   init         mov $imm, -x(%ebp) NOPped; at -O2 most locals live in registers,
-//                so mov $imm, %reg and xor %reg, %reg count as initialisations too
+//                so mov $imm, %reg and xor %reg, %reg are candidates as well
 //   interface    mov +disp(%ebp), reg (disp > 0: an argument) NOPped
 //   irq          popf NOPped (the restore after pushf; cli)
 //   branch       a jcc NOPped, or a rep/repne prefix NOPped
@@ -32,9 +32,7 @@ public struct CodeFaultPlanner: Sendable {
     public func candidates(_ type: FaultType) -> [InstructionLayout] {
         switch type {
         case .text, .nop: return instructions.filter { !$0.isPadding }
-        case .`init`:
-            let frame = instructions.filter(\.isImmediateStoreToLocal)
-            return frame.isEmpty ? instructions.filter(\.isRegisterInitialisation) : frame
+        case .`init`: return instructions.filter { $0.isImmediateStoreToLocal || $0.isRegisterInitialisation }
         case .interface: return instructions.filter(\.isArgumentLoad)
         case .irq: return instructions.filter { $0.opcode == 0x9D }
         case .branch, .invert: return instructions.filter { $0.isConditionalJump || $0.repPrefixOffset != nil }

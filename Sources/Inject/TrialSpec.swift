@@ -38,11 +38,21 @@ public struct TrialPlan: Sendable, Equatable {
         self.spec = spec
         var rng = InjectRNG(seed: spec.seed, trial: spec.trial)
         var code: [CodePatch] = [], runtime: [RuntimeFault] = []
+        // Up to 8 draws per fault to avoid repeating an earlier fault's place (instruction or event).
         for _ in 0..<spec.faults {
             if spec.type.isCode {
-                if let p = planner.plan(spec.type, rng: &rng) { code.append(p) }
+                var pick: CodePatch?
+                for _ in 0..<8 {
+                    pick = planner.plan(spec.type, rng: &rng)
+                    if let p = pick, !code.contains(where: { $0.instructionOffset == p.instructionOffset }) { break }
+                }
+                if let pick { code.append(pick) }
             } else {
-                runtime.append(RuntimeFault.draw(spec.type, counts: counts, rng: &rng))
+                var pick = RuntimeFault.draw(spec.type, counts: counts, rng: &rng)
+                for _ in 0..<8 where runtime.contains(where: { $0.ordinal == pick.ordinal }) {
+                    pick = RuntimeFault.draw(spec.type, counts: counts, rng: &rng)
+                }
+                runtime.append(pick)
             }
         }
         self.code = code
