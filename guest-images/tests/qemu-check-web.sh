@@ -33,10 +33,10 @@ M=$build/modules
 	--qemu -drive --qemu "file=$tmp/web.img,format=raw,if=ide" \
 	--qemu -netdev --qemu "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:80" \
 	--qemu -device --qemu e1000,netdev=n0 \
-	"$build/kernel.elf" selftest=0 workload=web requests=$nreq > /dev/null 2>&1 < /dev/null &
+	"$build/kernel.elf" selftest=0 workload=web requests=$nreq > "$tmp/live.log" 2>&1 < /dev/null &
 qpid=$!
 for _ in $(seq 1 300); do
-	grep -q '^workload: web serving' "$tmp/web.log" 2> /dev/null && break
+	grep -q "^workload: web serving" "$tmp/live.log" 2> /dev/null && break
 	sleep 0.2
 done
 url=http://127.0.0.1:$port
