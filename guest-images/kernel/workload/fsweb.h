@@ -5,6 +5,7 @@
  *                                    VFAT volume of the IDE disk
  *   workload=web [requests=N]        serve kHTTPd until N requests were
  *                                    answered (0: forever)
+ *   workload=netstream mode=...      UDP/TCP streams to or from the peer
  *   fsdev=0xMMmm fstype=vfat         the volume (default 0x0300, vfat)
  *
  * Each returns true on PASS and leaves the volume synced and unmounted.
@@ -16,6 +17,8 @@
 
 bool workload_fs(void);
 bool workload_web(void);
+/* workload=netstream mode=udpsend|tcpsend|tcprecv (netstream.c) */
+bool workload_netstream(void);
 
 /* fs_mount_default - mount fstype on fsdev at "/" (prints the result). */
 int fs_mount_default(void);

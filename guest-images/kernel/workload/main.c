@@ -119,6 +119,8 @@ int drivers_main(void)
 		pass = workload_fs();
 	else if (!strcmp(wl, "web"))
 		pass = workload_web();
+	else if (!strcmp(wl, "netstream"))
+		pass = workload_netstream();
 	else if (!strcmp(wl, "chr"))
 		pass = workload_chr();
 	else if (!strcmp(wl, "buggy"))
