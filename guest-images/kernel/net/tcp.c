@@ -9,9 +9,12 @@
  *
  * Received segments are copied by tcp_receive (NET_RX softirq) onto
  * rx_queue; tcp_process (a task, or any socket call) does the rest.
+ * Boot option tcpdrop=N loses every N-th segment in each direction, to
+ * exercise retransmission and out-of-order input under a lossless slirp.
  */
 #include <asm/byteorder.h>
 #include <asm/system.h>
+#include <linux/cmdline.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/ksocket.h>
@@ -71,6 +74,7 @@ struct ksock {
 	unsigned long rtx_deadline;	/* 0: not armed */
 	unsigned long rto;
 	int retries;
+	int dupacks;
 	unsigned long state_deadline;	/* TIME_WAIT / FIN_WAIT2 end */
 	struct ksock *parent;		/* listener, until accepted */
 	int backlog;
@@ -93,6 +97,8 @@ static struct timer_list tcp_timer;
 static bool tcp_ready, processing;
 static u16 next_port = 49152;
 static u32 iss_counter;
+/* tcpdrop=N: lose every N-th segment each way (tests retransmission) */
+static unsigned long drop_every, rx_n, tx_n;
 
 #define before(a, b) ((s32)((a) - (b)) < 0)
 #define after(a, b) before(b, a)
@@ -147,6 +153,10 @@ static int send_raw(u32 dst, u16 sport, u16 dport, u32 seq, u32 ack, u8 flags, u
 		memcpy(buf + hl, data, len);
 	th->check = cksum(net_ip, dst, buf, hl + len);
 	tcp_stats.tx_segs++;
+	if (drop_every && ++tx_n % drop_every == 0) {
+		tcp_stats.dropped++;
+		return 0;		/* "lost on the wire" */
+	}
 	return ip_send(dev, dst, 6, buf, hl + len);
 }
 
@@ -308,19 +318,34 @@ static void die(struct ksock *s, int err)
 	set_state(s, CLOSED);
 }
 
-/* ack_in - process the ACK field of an acceptable segment. */
-static void ack_in(struct ksock *s, u32 ack, u16 win)
+/*
+ * ack_in - process the ACK field of an acceptable segment.  pure: the
+ * segment carried nothing else (three of those with the same ACK while
+ * data is outstanding trigger a fast retransmission).
+ */
+static void ack_in(struct ksock *s, u32 ack, u16 win, bool pure)
 {
 	u32 acked, data;
 
 	if (after(ack, s->snd_nxt) || before(ack, s->snd_una))
 		return;			/* old or ahead of what we sent */
-	s->snd_wnd = win;
 	acked = ack - s->snd_una;
 	if (!acked) {
+		if (pure && s->snd_nxt != s->snd_una && win == s->snd_wnd &&
+		    ++s->dupacks == 3) {
+			tcp_stats.retransmits++;
+			s->snd_nxt = s->snd_una;	/* go back N now */
+			if (s->fin_sent && !s->fin_acked)
+				s->fin_sent = false;
+			s->rtx_deadline = 0;
+			output(s, false);
+		}
+		s->snd_wnd = win;
 		arm(s);
 		return;
 	}
+	s->dupacks = 0;
+	s->snd_wnd = win;
 	if (syn_pending(s))
 		acked--;		/* the SYN */
 	data = acked > s->snd_len ? s->snd_len : acked;
@@ -401,7 +426,7 @@ static void input(struct ksock *s, const struct tcphdr *th, const u8 *data, unsi
 		s->irs = seq;
 		s->rcv_nxt = seq + 1;
 		if (fl & TCP_ACK) {
-			ack_in(s, ack, win);
+			ack_in(s, ack, win, false);
 			set_state(s, ESTABLISHED);
 			send_ack(s);
 		}
@@ -440,10 +465,10 @@ static void input(struct ksock *s, const struct tcphdr *th, const u8 *data, unsi
 			send_raw(s->rip, s->lport, s->rport, ack, 0, TCP_RST, 0, NULL, 0);
 			return;
 		}
-		ack_in(s, ack, win);
+		ack_in(s, ack, win, false);
 		set_state(s, ESTABLISHED);
 	} else {
-		ack_in(s, ack, win);
+		ack_in(s, ack, win, dlen == 0 && !(fl & (TCP_SYN | TCP_FIN)));
 	}
 	if (s->fin_acked) {
 		if (s->state == FIN_WAIT1)
@@ -460,6 +485,10 @@ static void input(struct ksock *s, const struct tcphdr *th, const u8 *data, unsi
 		     s->state == FIN_WAIT2)) {
 		u32 skip = before(seq, s->rcv_nxt) ? s->rcv_nxt - seq : 0;
 		u32 n = dlen - skip, room = RCVBUF - s->rcv_len;
+		if (after(seq, s->rcv_nxt)) {
+			n = 0;		/* out of order: dropped, the ACK asks again */
+			fl &= (u8)~TCP_FIN;
+		}
 		if (n > room)
 			n = room;
 		memcpy(s->rcvbuf + s->rcv_len, data + skip, n);
@@ -605,6 +634,7 @@ static void tcp_init_once(void)
 	if (tcp_ready)
 		return;
 	tcp_ready = true;
+	drop_every = cmdline_get_ulong("tcpdrop", 0);
 	INIT_TQUEUE(&tcp_task, tcp_task_fn, NULL);
 	init_timer(&tcp_timer);
 	tcp_timer.function = tcp_tick;
@@ -618,6 +648,10 @@ void tcp_receive(u32 src, u32 dst, const u8 *data, unsigned int len)
 	struct rx_seg *r;
 	unsigned long flags;
 
+	if (drop_every && ++rx_n % drop_every == 0) {
+		tcp_stats.dropped++;
+		return;
+	}
 	if (!tcp_ready || rxq_len >= RXQ_MAX || len > 65535 ||
 	    !(r = kmalloc(sizeof(*r) + len, GFP_ATOMIC))) {
 		tcp_stats.dropped++;

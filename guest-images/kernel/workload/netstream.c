@@ -117,6 +117,7 @@ static bool tcp_send_stream(unsigned long bytes, u16 port)
 	kfree(buf);
 	if (err)
 		printk("workload: netstream send error %d\n", err);
+	tcp_print_stats();
 	return report("tcpsend", done, (done + 1459) / 1460, start, done == bytes);
 }
 
@@ -154,6 +155,7 @@ static bool tcp_recv_stream(unsigned long bytes, u16 port)
 	kfree(buf);
 	if (bad)
 		printk("workload: netstream %lu bytes differ from the pattern\n", bad);
+	tcp_print_stats();
 	return report("tcprecv", done, (done + 1459) / 1460, start,
 		      s && !bad && done >= bytes && (bytes || done));
 }
