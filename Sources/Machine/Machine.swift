@@ -175,7 +175,7 @@ public final class Machine: PortIO, InterruptAcknowledge {
                 let bytes = src()
                 if !bytes.isEmpty { uart.receive(bytes) }
             }
-            pollHostNetwork(idleUntil: nil, halted: false)
+            pollHostNetwork()
             let next = nextDeviceEvent() ?? .max
             let budget = limit == .max ? UInt64.max : limit &- cpu.instructions
             let r = cpu.run(untilCycle: next, maxInstructions: budget)
@@ -186,10 +186,8 @@ public final class Machine: PortIO, InterruptAcknowledge {
                 continue
             case .halted:
                 if hostNet != nil {
-                    // User networking: wait for host sockets in wall-clock time, then
-                    // wake for whatever came in (or the timer), never "hang".
-                    pollHostNetwork(idleUntil: nextDeviceEvent(), halted: true)
-                    if let wake = nextDeviceEvent() { cpu.advanceIdle(to: wake); advanceDevices() }
+                    // User networking: wait for host sockets in wall-clock time (never "hang").
+                    idleWithHostNetwork()
                     continue
                 }
                 guard let wake = nextDeviceEvent() else {

@@ -130,18 +130,35 @@ extension Machine {
         return (c / cps) &* 1_000_000_000 &+ (c % cps) &* 1_000_000_000 / cps
     }
 
-    /// Polls the user network's host sockets, if there is one. `idleUntil` is
-    /// given while the guest is halted: block up to the wall-clock equivalent
-    /// of the virtual time until that cycle (nil: nothing scheduled, wait up to
-    /// 100 ms and look again). Not deterministic by nature.
-    func pollHostNetwork(idleUntil: UInt64?, halted: Bool) {
+    /// Polls the user network's host sockets, if there is one (zero timeout).
+    func pollHostNetwork() {
+        hostNet?.poll(timeoutMilliseconds: 0)
+    }
+
+    /// The guest is halted and user networking is on: block in poll() up to the
+    /// wall-clock equivalent of the virtual time until the next device event
+    /// (at most 100 ms when none is scheduled), or less if slirp's timers or a
+    /// host socket want attention, then let the idle guest's virtual time move
+    /// by the wall time waited, capped at the next device event (which may now
+    /// be a frame slirp just queued); with less than a millisecond to go it
+    /// moves straight to that event. Idle time thus tracks real time, so the
+    /// guest's TCP timers and slirp's agree with real clients'. Not deterministic.
+    func idleWithHostNetwork() {
         guard let hostNet else { return }
-        guard halted else { hostNet.poll(timeoutMilliseconds: 0); return }
-        var ms = 100
-        if let wake = idleUntil {
+        let cps = max(1, config.costs.cyclesPerSecond)
+        var ms: UInt64 = 100
+        if let wake = nextDeviceEvent() {
             let cycles = wake > cpu.cycles ? wake - cpu.cycles : 0
-            ms = Int(min(1000, cycles / max(1, config.costs.cyclesPerSecond / 1000)))
+            ms = min(1000, cycles / max(1, cps / 1000))
         }
-        hostNet.poll(timeoutMilliseconds: ms)
+        let r = hostNet.poll(timeoutMilliseconds: Int(ms))
+        let product = r.waitedNanoseconds.multipliedFullWidth(by: cps)
+        let waited = product.high >= 1_000_000_000 ? UInt64.max
+            : UInt64(1_000_000_000).dividingFullWidth((high: product.high, low: product.low)).quotient
+        // Less than a millisecond to go (poll's resolution): skip straight to the event.
+        var target = ms == 0 ? UInt64.max : cpu.cycles &+ max(1, waited)
+        if let wake = nextDeviceEvent() { target = min(target, wake) }
+        cpu.advanceIdle(to: target)
+        advanceDevices()
     }
 }

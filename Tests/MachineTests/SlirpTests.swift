@@ -182,3 +182,65 @@ struct SlirpTests {
         #expect(syns > 0, "no forwarded SYN reached the guest")
     }
 }
+
+/// Serial output shared between the machine's thread and a client thread.
+final class SharedText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+    func append(_ b: UInt8) { lock.lock(); bytes.append(b); lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Results a client thread hands back.
+final class SharedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String: String] = [:]
+    subscript(key: String) -> String? {
+        get { lock.lock(); defer { lock.unlock() }; return items[key] }
+        set { lock.lock(); items[key] = newValue; lock.unlock() }
+    }
+}
+
+@Suite("kHTTPd through libslirp hostfwd", .serialized,
+       .enabled(if: DiskFixture.toolsAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")
+                && FileManager.default.fileExists(atPath: TestImages.dir + "/net/khttpd")))
+struct SlirpWebTests {
+    @Test("curl on the host gets index.html, a 1 MiB file and a 404 from khttpd.ko on the IDE disk")
+    func curlThroughHostfwd() throws {
+        let disk = try DiskFixture.make()
+        defer { try? FileManager.default.removeItem(atPath: disk) }
+        let port = freeLoopbackPort()
+        let kernel = try TestImages.path("kernel.elf")
+        let mods = try ["ide.ko", "vfat.ko", "e1000.ko", "khttpd.ko"].map { try TestImages.path("modules/" + $0) }
+        let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: "selftest=0 workload=web requests=3",
+                                            initrd: mods.joined(separator: ","), memoryBytes: 128 << 20)
+        var cfg = MachineConfig()
+        cfg.echoSerial = false
+        cfg.network = .user(SlirpOptions(forwards: [SlirpHostForward(hostPort: port, guestPort: 80)]))
+        let m = Machine(config: cfg)
+        #expect(m.networkSetupError == nil)
+        m.attachDisk(try FileBlockBackend(path: disk))
+        try m.load(plan)
+        let serial = SharedText()
+        m.serialSink = { serial.append($0) }
+        let results = SharedResults()
+        let bigPath = disk + ".big.out"
+        defer { try? FileManager.default.removeItem(atPath: bigPath) }
+        let client = Thread {
+            for _ in 0..<600 where !serial.text.contains("workload: web serving") { Thread.sleep(forTimeInterval: 0.1) }
+            let url = "http://127.0.0.1:\(port)"
+            results["index"] = try? TestImages.run("/usr/bin/curl", ["-s", "-m", "60", url + "/"]).1
+            results["big"] = try? TestImages.run("/usr/bin/curl", ["-s", "-m", "120", "-o", bigPath, "-w", "%{http_code}", url + "/big.bin"]).1
+            results["404"] = try? TestImages.run("/usr/bin/curl", ["-s", "-m", "60", "-o", "/dev/null", "-w", "%{http_code}", url + "/nothere"]).1
+        }
+        client.start()
+        let exit = m.run(maxInstructions: 20_000_000_000)
+        #expect(exit == .powerOff, "exit \(exit):\n\(serial.text)")
+        #expect(serial.text.contains("workload: web requests=3 PASS"), "\(serial.text)")
+        #expect(results["index"]?.contains("Hello from kHTTPd") == true, "\(results["index"] ?? "nil")")
+        #expect(results["big"] == "200")
+        let big = try Data(contentsOf: URL(fileURLWithPath: bigPath))
+        #expect(big == Data((0..<(1 << 20)).map { UInt8($0 % 251) }))
+        #expect(results["404"] == "404")
+    }
+}

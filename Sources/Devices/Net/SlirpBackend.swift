@@ -127,12 +127,20 @@ public final class SlirpBackend: NetBackend {
 
     // MARK: Host sockets
 
+    /// What one ``poll(timeoutMilliseconds:)`` saw.
+    public struct PollResult: Equatable, Sendable {
+        /// Some host socket was ready.
+        public var ready: Bool
+        /// Wall-clock time spent waiting in poll(), in nanoseconds.
+        public var waitedNanoseconds: UInt64
+    }
+
     /// Polls slirp's host sockets, waiting up to `timeoutMilliseconds` (0: just
-    /// look) or less if a slirp timer is due sooner, then lets slirp handle what
-    /// is ready (which may call ``deliver``). Returns true if any socket was ready.
+    /// look) or less if slirp's own timers want attention sooner, then lets
+    /// slirp handle what is ready (which may call ``deliver``).
     @discardableResult
-    public func poll(timeoutMilliseconds: Int) -> Bool {
-        guard let slirp else { return false }
+    public func poll(timeoutMilliseconds: Int) -> PollResult {
+        guard let slirp else { return PollResult(ready: false, waitedNanoseconds: 0) }
         fireTimers()
         counters.polls &+= 1
         pollFDs.removeAll(keepingCapacity: true)
@@ -143,14 +151,23 @@ public final class SlirpBackend: NetBackend {
             return Unmanaged<SlirpBackend>.fromOpaque(opaque).takeUnretainedValue().addPoll(fd: fd, events: events)
         }, opaque)
         if let due = nextTimerDelayMs() { timeout = min(timeout, UInt32(clamping: due)) }
+        let t0 = Self.monotonicNanoseconds()
         let n = pollFDs.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), Int32(clamping: timeout)) }
+        let waited = timeout == 0 ? 0 : Self.monotonicNanoseconds() &- t0
         if n > 0 { counters.pollsWithEvents &+= 1 }
         slirp_pollfds_poll(slirp, n < 0 ? 1 : 0, { idx, opaque in
             guard let opaque else { return 0 }
             return Unmanaged<SlirpBackend>.fromOpaque(opaque).takeUnretainedValue().revents(index: idx)
         }, opaque)
         fireTimers()
-        return n > 0
+        return PollResult(ready: n > 0, waitedNanoseconds: waited)
+    }
+
+    /// The host's monotonic clock (only for measuring how long poll() waited).
+    static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
     private func addPoll(fd: Int32, events: Int32) -> Int32 {
