@@ -6,9 +6,11 @@
 //           dword at ESP + 4*`word` (word 0..15: the return address and the
 //           caller's frame above it).
 //   heap    event: function entry (deferred to a later entry while the module has
-//           no live block). Flip a bit of a live block the module allocated after
-//           the snapshot (kmalloc/kzalloc, alloc_skb, pci_alloc_consistent),
-//           the byte chosen by `fraction` over all live bytes.
+//           no live block). Flip a bit of a live block of the module's own heap:
+//           what it got from kmalloc/kzalloc and pci_alloc_consistent since it was
+//           loaded (tracked from the loader's nooks_module_loaded call during boot),
+//           not skbs, which are kernel objects lent to it. The byte is chosen by
+//           `fraction` over all live bytes.
 //   alloc   event: a call from the module to an allocator. The call is skipped and
 //           EAX = 0: the allocation "returned NULL".
 //   leak    event: a call from the module to a free function. The call is skipped.

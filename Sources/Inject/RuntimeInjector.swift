@@ -9,7 +9,14 @@ import Core
 import Machine
 
 /// Block families: a block is freed by the free function of its own family.
-enum BlockFamily: Sendable { case kmem, skb, dma }
+public enum BlockFamily: Sendable { case kmem, skb, dma }
+
+/// A live block the module allocated.
+public struct HeapBlock: Sendable {
+    public var address: UInt32
+    public var size: Int
+    public var family: BlockFamily
+}
 
 /// The kernel functions the runtime faults intercept.
 enum Callee {
@@ -29,8 +36,7 @@ enum Callee {
 
 /// Counts events and fires runtime faults on one machine.
 public final class RuntimeInjector {
-    /// A live block the module allocated.
-    struct Block { var address: UInt32; var size: Int; var family: BlockFamily }
+    typealias Block = HeapBlock
     enum Site { case entry, allocCall(String), allocReturn, freeCall(String), copyCall(String), repMovs(Int) }
 
     let textBase: UInt32
@@ -41,6 +47,8 @@ public final class RuntimeInjector {
     public private(set) var log: [String] = []
     var sites: [UInt32: [Site]] = [:]
     var live: [UInt32: Block] = [:]
+    /// The live blocks, by address.
+    public var liveBlocks: [HeapBlock] { live.values.sorted { $0.address < $1.address } }
     /// Allocations in flight: ESP at the call → (callee, size).
     var inFlight: [UInt32: (String, Int)] = [:]
     /// free fault: the block to free early, waiting for another free of its family.
@@ -49,14 +57,19 @@ public final class RuntimeInjector {
     let image: ModuleImage
 
     /// An injector for `faults` (empty: count only) on the module `image` loaded at `textBase`.
-    public init(image: ModuleImage, textBase: UInt32, faults: [RuntimeFault], decoder: LayoutDecoder?) {
+    /// `blocks` are live blocks known from before (the module's allocations during boot).
+    /// With `heapOnly`, only allocations and frees are watched (to track blocks during boot).
+    public init(image: ModuleImage, textBase: UInt32, faults: [RuntimeFault], decoder: LayoutDecoder?,
+                blocks: [HeapBlock] = [], heapOnly: Bool = false) {
         self.image = image
         self.textBase = textBase
         self.pending = faults
-        let classes = Set(faults.map(\.type))
-        let counting = faults.isEmpty
+        for b in blocks { live[b.address] = b }
+        var classes = Set(faults.map(\.type))
+        if heapOnly { classes = [.heap] }
+        let counting = faults.isEmpty && !heapOnly
         func add(_ off: Int, _ s: Site) { sites[textBase &+ UInt32(off), default: []].append(s) }
-        if counting || classes.contains(.stack) || classes.contains(.heap) {
+        if counting || classes.contains(.stack) || (classes.contains(.heap) && !heapOnly) {
             for e in image.functionEntries { add(e, .entry) }
         }
         let trackAllocs = counting || !classes.isDisjoint(with: [.heap, .alloc, .free])
@@ -175,7 +188,7 @@ public final class RuntimeInjector {
                 log.append("stack: entry #\(counts[c]) flipped bit \(f.bit % 32) of [esp+\(4 * (f.bit / 32))] = 0x\(String(a, radix: 16))")
                 pending[i].ordinal = -1
             case .heap:
-                let blocks = live.values.sorted { $0.address < $1.address }
+                let blocks = liveBlocks.filter { $0.family != .skb }
                 let total = blocks.reduce(0) { $0 + $1.size }
                 guard total > 0 else { continue }   // wait for a later entry
                 var k = min(total - 1, Int(f.fraction * Double(total)))

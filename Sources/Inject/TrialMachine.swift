@@ -50,6 +50,8 @@ public final class TrialMachine {
     /// Output up to the snapshot point.
     public var bootSerial: [UInt8] { snapshot.serialOutput }
     let decoder: LayoutDecoder?
+    /// The module's heap blocks live at the snapshot point (allocated during its load and init).
+    public private(set) var bootBlocks: [HeapBlock] = []
 
     /// Guest RAM for campaigns (restoring copies all of it each trial).
     public static let memoryMiB = 32
@@ -68,16 +70,35 @@ public final class TrialMachine {
         var cfg = MachineConfig()
         cfg.memoryMiB = TrialMachine.memoryMiB
         cfg.echoSerial = false
+        // Fixed names on the Multiboot command lines, so runs do not depend on where the checkout is.
         let plan: BootPlan
         do {
-            plan = try MultibootLoader.plan(kernelPath: files.kernel, cmdline: target.commandLine(isolated: mode == .isolated),
-                                            initrd: files.module(target), memoryBytes: UInt64(cfg.memoryMiB) << 20)
+            let kernel = try FileBytes.read(path: files.kernel), module = try FileBytes.read(path: files.module(target))
+            plan = try MultibootLoader.plan(kernel: kernel, kernelName: "kernel.elf",
+                                            cmdline: target.commandLine(isolated: mode == .isolated),
+                                            modules: [(module, target.moduleFile)], memoryBytes: UInt64(cfg.memoryMiB) << 20)
         } catch { throw InjectError("boot plan: \(error)") }
         let m = Machine(config: cfg)
         do { try m.load(plan) } catch { throw InjectError("\(error)") }
-        m.cpu.breakpoints = [entry]
-        let exit = m.run(maxInstructions: 500_000_000)
+        let loadedHook = kernelELF.symbol(named: "nooks_module_loaded")?.value
+        var tracker: RuntimeInjector?
+        m.cpu.breakpoints = Set([entry] + (loadedHook.map { [$0] } ?? []))
+        var exit: MachineExit
+        repeat {
+            exit = m.run(maxInstructions: 500_000_000)
+            guard case .breakpoint(let a) = exit, a != entry else { break }
+            if a == loadedHook, tracker == nil, let base = TrialMachine.loadingModuleText(m.cpu, image: image) {
+                // The module is relocated and about to be initialised: watch its allocations from here.
+                let t = RuntimeInjector(image: image, textBase: base, faults: [], decoder: decoder, heapOnly: true)
+                tracker = t
+                m.cpu.breakpoints = t.breakpoints.union([entry])
+            } else if a != loadedHook {
+                _ = tracker?.handle(a, cpu: m.cpu)
+            }
+            m.cpu.skipBreakpointOnce()
+        } while true
         m.cpu.breakpoints = []
+        bootBlocks = tracker?.liveBlocks ?? []
         guard exit == .breakpoint(entry) else {
             throw InjectError("\(mode.rawValue) boot of \(target.module) did not reach \(target.entrySymbol) (\(exit)):\n" + m.serialText)
         }
@@ -87,6 +108,20 @@ public final class TrialMachine {
         machine = m
         textBase = base
         snapshot = m.snapshot()
+    }
+
+    /// At the loader's nooks_module_loaded(mod): mod->sect[MOD_SECT_TEXT].addr, if mod is
+    /// the target (its text size matches). struct module: name[32], args[128], argbuf[128], sect[4].
+    static func loadingModuleText(_ cpu: CPU, image: ModuleImage) -> UInt32? {
+        func word(_ a: UInt32) -> UInt32? {
+            let b = cpu.peekLinear(a, count: 4)
+            guard b.allSatisfy({ $0 != nil }) else { return nil }
+            return b.enumerated().reduce(0) { $0 | UInt32($1.element!) << UInt32(8 * $1.offset) }
+        }
+        guard let mod = word(cpu[.esp] &+ 4), let addr = word(mod &+ 288), let size = word(mod &+ 292),
+              Int(size) == image.text.count, addr != 0 else { return nil }
+        let name = cpu.peekLinear(mod, count: 32).map { $0 ?? 0 }.prefix { $0 != 0 }
+        return String(decoding: name, as: UTF8.self) == image.name ? addr : nil
     }
 
     /// The text address from the loader's `module: NAME text 0x... size N` line (the last one).
@@ -114,7 +149,7 @@ public final class TrialMachine {
         }
         let runtime = plan?.runtime ?? []
         let injector: RuntimeInjector? = plan == nil || !runtime.isEmpty
-            ? RuntimeInjector(image: image, textBase: textBase, faults: runtime, decoder: decoder) : nil
+            ? RuntimeInjector(image: image, textBase: textBase, faults: runtime, decoder: decoder, blocks: bootBlocks) : nil
         if let injector { cpu.breakpoints = injector.breakpoints }
         let start = cpu.instructions
         var exit: MachineExit

@@ -42,8 +42,11 @@ struct InjectCommand: ParsableCommand {
     @Option(help: "ci or paper.")
     var preset: String?
 
-    @Option(help: "Worker processes (default: one per core; 1 runs in this process).")
+    @Option(help: "Worker processes (default: one per core).")
     var jobs: Int?
+
+    @Flag(name: .customLong("in-process"), help: "Run the trials in this process instead of worker processes (no protection from emulator bugs).")
+    var inProcess = false
 
     @Option(help: ArgumentHelp("Write the results as JSON to this file.", valueName: "FILE"))
     var json: String?
@@ -117,11 +120,11 @@ struct InjectCommand: ParsableCommand {
 
     func runCampaign(_ c: CampaignConfig) throws {
         let clock = ContinuousClock(), start = clock.now
-        let jobs = max(1, self.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let jobs = inProcess ? 1 : max(1, self.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let bar = ProgressBar(enabled: isatty(2) != 0)
         var results: [TrialResult] = [], hostErrors: [Int] = []
         var budget: UInt64 = 0
-        if jobs == 1 {
+        if inProcess {
             let ctx = try context(c.target)
             budget = ctx.budget
             for i in 0..<c.trials {
@@ -178,6 +181,9 @@ struct InjectCommand: ParsableCommand {
             let text = String(decoding: tm.bootSerial + r.serial, as: UTF8.self)
             print(text, terminator: text.hasSuffix("\n") || text.isEmpty ? "" : "\n")
             for f in r.fired { print("inject: fired \(f)") }
+            if case .tripleFault(let report) = r.exit { print("inject: \(report.description)") }
+            if case .hang(let why) = r.exit { print("inject: hang: \(why) at eip=0x\(String(tm.machine.cpu.eip, radix: 16))") }
+            if case .instructionLimit = r.exit { print("inject: budget of \(ctx.budget) instructions exhausted at eip=0x\(String(tm.machine.cpu.eip, radix: 16))") }
             print("inject: \(m.rawValue) outcome \(r.outcome.rawValue) (\(r.detail)) after \(r.instructions) instructions")
             if m == .isolated, r.outcome == .crash { status = 1 }
         }
