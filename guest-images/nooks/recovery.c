@@ -26,6 +26,8 @@
 void nooks_xpc_unwind(struct nooks_domain *d, int error) __attribute__((noreturn));
 bool nooks_task_inside(struct nooks_domain *d);
 bool nooks_irq_from_domain(struct nooks_domain *d, struct pt_regs *regs);
+u32 nooks_kcall_stack(u32 from_cr3);
+u32 nooks_call_on_stack(u32 top, u32 (*fn)(void *arg, u32 old_esp), void *arg);
 
 static struct nooks_domain *unwind_domain;
 
@@ -79,6 +81,30 @@ static bool fault_vector(u32 v)
 	return v < NR_EXCEPTION_VECTORS && v != X86_TRAP_DB && v != X86_TRAP_NMI;
 }
 
+struct domain_fault {
+	struct nooks_domain *d;
+	struct pt_regs *regs;
+	u32 cr2;
+};
+
+/* fail_on_kernel_stack - nooks_fail_domain for an exception (via
+ * nooks_call_on_stack). */
+static u32 fail_on_kernel_stack(void *arg, u32 old_esp)
+{
+	struct domain_fault *f = arg;
+
+	(void)old_esp;
+	nooks_fail_domain(f->d, f->regs->trapno, f->regs->eip, f->cr2, "exception");
+	return 0;
+}
+
+/* nooks_unwind_stack - for nooks_unwind_trampoline: a kernel stack to
+ * unwind from (below the crossing that entered the failed domain), or 0. */
+u32 nooks_unwind_stack(void)
+{
+	return nooks_kcall_stack(unwind_domain->cr3);
+}
+
 /* nooks_trap_enter - see nooks/recovery.h. */
 bool nooks_trap_enter(struct pt_regs *regs, unsigned long *state)
 {
@@ -110,8 +136,14 @@ bool nooks_trap_enter(struct pt_regs *regs, unsigned long *state)
 	if (!d)
 		return false;
 	if (fault_vector(regs->trapno)) {
-		nooks_fail_domain(d, regs->trapno, regs->eip,
-				  regs->trapno == X86_TRAP_PF ? read_cr2() : 0, "exception");
+		struct domain_fault f = { d, regs, regs->trapno == X86_TRAP_PF ? read_cr2() : 0 };
+		u32 top = nooks_kcall_stack(d->cr3);
+
+		/* reported from a kernel stack: the domain's may be nearly full */
+		if (top)
+			nooks_call_on_stack(top, fail_on_kernel_stack, &f);
+		else
+			fail_on_kernel_stack(&f, 0);
 		return true;			/* not the kernel's fault: no oops */
 	}
 	if (regs->trapno == FIRST_EXTERNAL_VECTOR + TIMER_IRQ && d->timeout_ticks) {

@@ -222,6 +222,19 @@ static __attribute__((noinline)) u32 ext_wait_flag(void)
 	return 1;
 }
 
+/* ext_deep - use about 1 KiB of domain stack per level, then write kernel
+ * data at the bottom: the fault arrives with the domain stack nearly full. */
+static __attribute__((noinline)) u32 ext_deep(u32 n)
+{
+	volatile u8 buf[1000];
+
+	buf[0] = (u8)n;
+	buf[999] = (u8)n;
+	if (!n)
+		return ext_write(&kernel_word, 0xdeadbeef);
+	return ext_deep(n - 1) + buf[0] + buf[999];
+}
+
 /* ---- kernel side of the callbacks ---- */
 
 static u32 kern_write_returned, kern_crash_returned;
@@ -603,6 +616,20 @@ static void test_irq_nesting(void)
 		  nooks_domain_state_name(synth->state));
 }
 
+/* test_deep_fault - a fault with the domain stack nearly full (about
+ * 15 KiB of 16 used): it is reported and unwound from a kernel stack. */
+static void test_deep_fault(void)
+{
+	u32 restarts = synth->restarts;
+	int r;
+
+	r = nooks_driver_call(synth, (void *)ext_deep, 1, 15);
+	st_expect("deep_fault", r == -EFAULT && synth->last_vector == 14 &&
+		  synth->last_cr2 == (u32)&kernel_word && synth->restarts == restarts + 1 &&
+		  nooks_current_task->depth == 0, "r %d vector %u restarts %u", r,
+		  synth->last_vector, synth->restarts - restarts);
+}
+
 /* test_heap_faults - use-after-free and double free are caught. */
 static void test_heap_faults(void)
 {
@@ -692,6 +719,7 @@ void selftest_nooks(void)
 	test_nested_fault();
 	test_kernel_call_fault();
 	test_irq_nesting();
+	test_deep_fault();
 	test_heap_faults();
 	test_livelock();
 	test_native();

@@ -230,15 +230,20 @@ nooks_longjmp:
 
 /*
  * nooks_unwind_trampoline - the trap hook sends code of a failed domain
- * here (IRET with EIP changed).  Runs on that domain's stack with the
- * kernel's CR3 and never returns: nooks_unwind_current() longjmps to the
- * XPC that entered the domain.
+ * here (IRET with EIP changed), with the kernel's CR3.  Moves to the kernel
+ * stack below the crossing that entered the domain (the domain's stack may
+ * be nearly full) and never returns: nooks_unwind_current() longjmps to
+ * that crossing.
  */
 	.globl nooks_unwind_trampoline
 	.type nooks_unwind_trampoline, @function
 nooks_unwind_trampoline:
 	cli
-	andl $-16, %esp
+	call nooks_unwind_stack		/* a kernel stack, or 0: stay */
+	testl %eax, %eax
+	jz 1f
+	movl %eax, %esp
+1:	andl $-16, %esp
 	call nooks_unwind_current
 	ud2
 	.size nooks_unwind_trampoline, . - nooks_unwind_trampoline
