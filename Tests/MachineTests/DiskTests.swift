@@ -130,3 +130,42 @@ struct DiskTests {
         #expect(b2.sectorCount == UInt64((1 << 20) / 512 + 1) && b2.hasPartialLastSector)
     }
 }
+
+@Suite("IDE disk snapshots", .serialized, .enabled(if: DiskFixture.toolsAvailable && DiskFixture.guestDriverPresent))
+struct DiskSnapshotTests {
+    @Test("machine + overlay snapshot mid-workload: restoring both replays the rest exactly; the image is untouched")
+    func overlayRollsBackWithTheMachine() throws {
+        let path = try DiskFixture.make()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let kernel = try TestImages.path("kernel.elf")
+        let mods = try ["ide.ko", "vfat.ko"].map { try TestImages.path("modules/" + $0) }
+        let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: "selftest=0 workload=fs", initrd: mods.joined(separator: ","),
+                                            memoryBytes: 128 << 20)
+        var cfg = MachineConfig()
+        cfg.echoSerial = false
+        let m = Machine(config: cfg)
+        let overlay = OverlayBlockBackend(base: try FileBlockBackend(path: path, readOnly: true))
+        m.attachDisk(overlay)
+        try m.load(plan)
+        // Run into the middle of the workload (after some writes), then snapshot.
+        var exit = m.run(maxInstructions: 5_000_000)
+        while exit == .instructionLimit, overlay.dirty.isEmpty || m.ide.state.transfer != nil {
+            exit = m.run(maxInstructions: 500_000)
+        }
+        try #require(exit == .instructionLimit, "the workload ended before any write: \(m.serialText)")
+        let snap = m.snapshot(), disk = overlay.snapshot()
+        let first = m.run(maxInstructions: 4_000_000_000)
+        let out1 = m.serialOutput, written1 = overlay.dirty, count1 = m.cpu.instructions
+        #expect(first == .powerOff)
+        #expect(m.serialText.contains("workload: PASS"), "\(m.serialText)")
+        m.restore(snap)
+        overlay.restore(disk)
+        let second = m.run(maxInstructions: 4_000_000_000)
+        #expect(second == first)
+        #expect(m.serialOutput == out1)
+        #expect(m.cpu.instructions == count1)
+        #expect(overlay.dirty == written1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "writes never reach the base image")
+    }
+}

@@ -6,8 +6,8 @@
 // snapshot holds the IDE controller's registers and its sector buffer, never
 // the disk. Restoring a snapshot therefore does not undo writes the guest made
 // to the image after the snapshot was taken. Campaigns that need the disk to
-// roll back too give every trial a fresh ``OverlayBlockBackend`` over a
-// read-only base.
+// roll back too put an ``OverlayBlockBackend`` over a read-only base and
+// snapshot/restore it together with the machine.
 
 /// The size of one sector: the unit of every block transfer.
 public let blockSectorSize = 512

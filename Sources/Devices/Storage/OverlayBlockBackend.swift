@@ -1,8 +1,9 @@
 // OverlayBlockBackend: a copy-on-write layer over another backend. Reads come
 // from sectors written through the overlay, else from the base; writes never
-// reach the base. A fault-injection campaign gives each trial a fresh overlay
-// over one read-only image, so a trial's disk writes vanish with the trial
-// (machine snapshots do not cover disk contents; see BlockBackend.swift).
+// reach the base. A fault-injection campaign puts an overlay over one
+// read-only image and snapshots it beside the machine (machine snapshots do
+// not cover disk contents; see BlockBackend.swift); restoring both rolls the
+// disk back with the machine, so one trial's writes never leak into the next.
 
 /// Copy-on-write sectors in memory over a base backend. See the file comment.
 public final class OverlayBlockBackend: BlockBackend {
@@ -17,6 +18,17 @@ public final class OverlayBlockBackend: BlockBackend {
 
     /// Forgets every write (the disk is the base again).
     public func discard() { dirty.removeAll() }
+
+    /// The overlay's contents: take it together with a machine snapshot, and
+    /// restore both, and the disk rolls back with the machine.
+    public struct Snapshot: Equatable, Sendable {
+        public var dirty: [UInt64: [UInt8]]
+    }
+
+    public func snapshot() -> Snapshot { Snapshot(dirty: dirty) }
+
+    /// Puts back the sectors written up to `snapshot` (and forgets later ones).
+    public func restore(_ snapshot: Snapshot) { dirty = snapshot.dirty }
 
     public func read(sector: UInt64, count: Int) throws(BlockError) -> [UInt8] {
         guard contains(sector: sector, count: count) else { stats.errors &+= 1; throw .outOfRange(sector, count) }
