@@ -23,7 +23,7 @@ struct irq_record {
 	u32 generation;
 };
 
-static int timer_type;
+static int timer_type, irq_type;
 
 /* irq_thunk - the kernel's handler for an isolated driver's IRQ: an XPC
  * into its domain (nothing if the domain failed or was reloaded). */
@@ -58,7 +58,7 @@ int nooks_wrap_request_irq(unsigned int irq, irq_handler_t handler, unsigned lon
 		nooks_meta_free(r);
 		return err;
 	}
-	nooks_track(d, NOOKS_OBJ_IRQ, irq, 1, (unsigned long)r);	/* record leaks on release */
+	nooks_track(d, irq_type, irq, 1, (unsigned long)r);
 	return 0;
 }
 
@@ -73,13 +73,13 @@ void nooks_wrap_free_irq(unsigned int irq, void *dev_id)
 		free_irq(irq, dev_id);
 		return;
 	}
-	o = nooks_object_find(d, NOOKS_OBJ_IRQ, irq);
+	o = nooks_object_find(d, irq_type, irq);
 	r = o ? (struct irq_record *)o->aux : NULL;
 	if (!r || r->dev_id != dev_id) {
 		nooks_check_failed(d, "free_irq of an IRQ it does not hold");
 		return;
 	}
-	nooks_untrack(d, NOOKS_OBJ_IRQ, irq);
+	nooks_untrack(d, irq_type, irq);
 	free_irq(irq, r);
 	nooks_meta_free(r);
 }
@@ -205,10 +205,29 @@ static void release_timer(struct nooks_domain *d, struct nooks_object *o)
 	nooks_meta_free(sh);
 }
 
+/* disable_irq_rec / release_irq_rec - the wrapper's IRQ objects: mask the
+ * line at failure; after the reload free it (the record is the dev_id),
+ * undo our disable and free the record. */
+static void disable_irq_rec(struct nooks_domain *d, struct nooks_object *o)
+{
+	(void)d;
+	disable_irq(o->addr);
+}
+
+static void release_irq_rec(struct nooks_domain *d, struct nooks_object *o)
+{
+	(void)d;
+	free_irq(o->addr, (void *)o->aux);
+	enable_irq(o->addr);
+	nooks_meta_free((void *)o->aux);
+}
+
 static const struct nooks_obj_type timer_obj = { "timer", release_timer, NULL, false, 0 };
+static const struct nooks_obj_type irq_obj = { "irq", release_irq_rec, disable_irq_rec, true, 0 };
 
 /* nooks_irq_timer_wrappers_init - register the object type (boot). */
 void nooks_irq_timer_wrappers_init(void)
 {
 	timer_type = nooks_obj_type_register(&timer_obj);
+	irq_type = nooks_obj_type_register(&irq_obj);
 }
