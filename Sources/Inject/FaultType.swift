@@ -30,7 +30,7 @@ public enum FaultType: String, CaseIterable, Sendable, Codable, Comparable {
         case .invert: return "invert a branch condition (jcc <-> jncc) or swap rep <-> repne"
         case .interface: return "NOP out the load of a function argument (mov +disp(%ebp), reg)"
         case .irq: return "NOP out the restore of saved EFLAGS (popf)"
-        case .free: return "free a block early: a later free of another block frees it instead"
+        case .free: return "free a live block of the module's heap early (an injected kfree at a function entry)"
         case .bcopy: return "lengthen a copy (memcpy length or rep movs count)"
         case .alloc: return "make an allocation return NULL (the call is skipped)"
         case .leak: return "skip a free"

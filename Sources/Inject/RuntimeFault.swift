@@ -14,11 +14,13 @@
 //   alloc   event: a call from the module to an allocator. The call is skipped and
 //           EAX = 0: the allocation "returned NULL".
 //   leak    event: a call from the module to a free function. The call is skipped.
-//   free    event: an allocator call returning a block B. At the module's next call
-//           freeing another block of the same family (kfree for kmalloc'd
-//           blocks, kfree_skb for skbs), B is passed instead: B is freed early
-//           (later uses are use-after-free, its own free a double free) and the
-//           other block leaks.
+//   free    event: function entry (deferred while the module has no kmalloc'd block).
+//           The module is made to call kfree(B) right there, B a live block of
+//           its kmalloc heap chosen by `fraction`: the injector pushes B and the
+//           entry as return address and jumps to the target of the module's own
+//           `call kfree` (kfree natively, the Nooks import thunk isolated); the
+//           stop back at the entry pops the argument. B is freed early: later
+//           uses are use-after-free, the module's own kfree(B) a double free.
 //   bcopy   event: a memcpy call from the module, or a rep movs in its text. The
 //           length grows as in the paper: 50% +8 bytes, 44% +16..8192, 6% +2..4
 //           pages (`fraction` picks the case and the amount).
@@ -40,8 +42,8 @@ public struct RuntimeFault: Sendable, Equatable, Codable {
     /// The event class whose count `ordinal` refers to.
     public var eventClass: EventClass {
         switch type {
-        case .stack, .heap: return .entry
-        case .alloc, .free: return .alloc
+        case .stack, .heap, .free: return .entry
+        case .alloc: return .alloc
         case .leak: return .free
         case .bcopy: return .copy
         default: return .entry
@@ -71,7 +73,7 @@ public struct RuntimeFault: Sendable, Equatable, Codable {
         case .heap: return "heap: at entry #\(ordinal) flip bit \(bit) of live byte \(String(format3: fraction))"
         case .alloc: return "alloc: allocation #\(ordinal) returns NULL"
         case .leak: return "leak: free #\(ordinal) skipped"
-        case .free: return "free: block of allocation #\(ordinal) freed at the next free of another block"
+        case .free: return "free: at entry #\(ordinal) the module frees a live kmalloc block (\(String(format3: fraction)))"
         case .bcopy: return "bcopy: copy #\(ordinal) lengthened by \(copyGrowth) bytes"
         default: return type.rawValue
         }

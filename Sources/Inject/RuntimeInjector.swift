@@ -51,9 +51,9 @@ public final class RuntimeInjector {
     public var liveBlocks: [HeapBlock] { live.values.sorted { $0.address < $1.address } }
     /// Allocations in flight: ESP at the call → (callee, size).
     var inFlight: [UInt32: (String, Int)] = [:]
-    /// free fault: the block to free early, waiting for another free of its family.
-    var earlyFree: Block?
-    var awaitingEarly = false
+    /// free fault: the call the injector made to the module's kfree import returns to this
+    /// function entry with the argument still on the stack at this ESP.
+    var injectedReturn: (address: UInt32, esp: UInt32)?
     let image: ModuleImage
 
     /// An injector for `faults` (empty: count only) on the module `image` loaded at `textBase`.
@@ -69,7 +69,7 @@ public final class RuntimeInjector {
         if heapOnly { classes = [.heap] }
         let counting = faults.isEmpty && !heapOnly
         func add(_ off: Int, _ s: Site) { sites[textBase &+ UInt32(off), default: []].append(s) }
-        if counting || classes.contains(.stack) || (classes.contains(.heap) && !heapOnly) {
+        if counting || classes.contains(.stack) || classes.contains(.free) || (classes.contains(.heap) && !heapOnly) {
             for e in image.functionEntries { add(e, .entry) }
         }
         let trackAllocs = counting || !classes.isDisjoint(with: [.heap, .alloc, .free])
@@ -94,7 +94,7 @@ public final class RuntimeInjector {
 
     /// True when nothing is left to fire (and the run need not stop at breakpoints any more).
     public var done: Bool {
-        !pending.isEmpty && pending.allSatisfy { $0.ordinal < 0 } && !awaitingEarly && earlyFree == nil
+        !pending.isEmpty && pending.allSatisfy { $0.ordinal < 0 } && injectedReturn == nil
     }
 
     /// Handle a stop at `address`. Returns true if the injector moved EIP (skipped a call).
@@ -104,8 +104,13 @@ public final class RuntimeInjector {
         for s in list where !moved {
             switch s {
             case .entry:
+                if let r = injectedReturn, r.address == address, r.esp == cpu[.esp] {
+                    cpu[.esp] = r.esp &+ 4   // back from the injected kfree: drop its argument
+                    injectedReturn = nil
+                    break
+                }
                 counts[.entry] += 1
-                fire(.entry, cpu: cpu)
+                if fire(.entry, cpu: cpu) { moved = true }
             case .allocReturn:
                 let esp = cpu[.esp]
                 if let (callee, size) = inFlight.removeValue(forKey: esp) {
@@ -113,7 +118,6 @@ public final class RuntimeInjector {
                     if p != 0, let a = Callee.allocators[callee] {
                         let b = Block(address: p, size: max(1, size), family: a.family)
                         live[p] = b
-                        armEarlyFree(b)
                     }
                 }
             case .allocCall(let callee):
@@ -127,7 +131,6 @@ public final class RuntimeInjector {
                 } else {
                     let size = a.sizeArg.map { Int(arg($0, cpu) ?? 0) } ?? a.fixed
                     inFlight[cpu[.esp]] = (callee, min(size, 1 << 20))
-                    if take(.alloc, types: [.free]) != nil { awaitingEarly = true; pendingEarlyFamily = a.family }
                 }
             case .freeCall(let callee):
                 counts[.free] += 1
@@ -139,14 +142,7 @@ public final class RuntimeInjector {
                     moved = true
                     break
                 }
-                if let early = earlyFree, early.family == f.family, early.address != p, p != 0 {
-                    setArg(f.ptrArg, early.address, cpu)
-                    log.append("free: \(callee) at \(image.describe(Int(address &- textBase))) frees block 0x\(String(early.address, radix: 16)) early instead of 0x\(String(p, radix: 16))")
-                    earlyFree = nil
-                    live[early.address] = nil
-                } else {
-                    live[p] = nil
-                }
+                live[p] = nil
             case .copyCall(let callee):
                 counts[.copy] += 1
                 if let fault = take(.copy, types: [.bcopy]), let n = arg(Callee.copies[callee]!, cpu) {
@@ -167,20 +163,36 @@ public final class RuntimeInjector {
         return moved
     }
 
-    var pendingEarlyFamily: BlockFamily?
-
-    /// The free fault's block: the first block its allocation returns.
-    func armEarlyFree(_ b: Block) {
-        guard awaitingEarly, earlyFree == nil, b.family == pendingEarlyFamily else { return }
-        earlyFree = b
-        awaitingEarly = false
+    /// free fault: make the module call kfree(block) now, at a function entry: push the block
+    /// and a return address (this entry), jump to the target of the module's own `call kfree`
+    /// (kfree natively, the Nooks import thunk when isolated). The stop back here pops the argument.
+    func injectFree(_ f: RuntimeFault, cpu: CPU) -> Bool {
+        let blocks = liveBlocks.filter { $0.family == .kmem }
+        guard !blocks.isEmpty, let site = image.callSites.first(where: { $0.callee == "kfree" }),
+              let rel = read32(textBase &+ UInt32(site.offset) &+ 1, cpu) else { return false }
+        let b = blocks[min(blocks.count - 1, Int(f.fraction * Double(blocks.count)))]
+        let target = textBase &+ UInt32(site.offset) &+ 5 &+ rel
+        let esp = cpu[.esp], entry = cpu.eip
+        guard cpu.pokeLinear(esp &- 8, le(entry) + le(b.address)) else { return false }
+        cpu[.esp] = esp &- 8
+        cpu.eip = target
+        injectedReturn = (entry, esp &- 4)
+        live[b.address] = nil
+        log.append("free: entry #\(counts[.entry]) at \(image.describe(Int(entry &- textBase))) calls kfree(0x\(String(b.address, radix: 16))) early (\(b.size) bytes, \(blocks.count) live blocks)")
+        return true
     }
 
-    /// Fire the entry-class faults due now.
-    func fire(_ c: EventClass, cpu: CPU) {
+    /// Fire the entry-class faults due now; true if EIP moved (an injected call).
+    func fire(_ c: EventClass, cpu: CPU) -> Bool {
         for i in pending.indices where pending[i].ordinal >= 0 && pending[i].eventClass == c && pending[i].ordinal <= counts[c] {
             let f = pending[i]
             switch f.type {
+            case .free:
+                guard injectedReturn == nil else { continue }
+                if injectFree(f, cpu: cpu) {
+                    pending[i].ordinal = -1
+                    return true
+                }
             case .stack:
                 let a = cpu[.esp] &+ UInt32(4 * (f.bit / 32))
                 guard let v = read32(a, cpu) else { pending[i].ordinal = -1; continue }
@@ -202,6 +214,7 @@ public final class RuntimeInjector {
             default: break
             }
         }
+        return false
     }
 
     /// Takes (marks fired) the first pending fault of `types` whose ordinal is the current count of `c`.
