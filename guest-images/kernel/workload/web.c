@@ -45,9 +45,8 @@ bool workload_web(void)
 		ksock_poll();
 		schedule();
 	}
-	/* let the last answers and FINs go out */
+	/* let the last answers and FINs go out (no new requests) */
 	for (linger = jiffies + HZ; time_before(jiffies, linger);) {
-		svc->poll(svc);
 		ksock_poll();
 		schedule();
 	}

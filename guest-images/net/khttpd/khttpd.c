@@ -265,6 +265,7 @@ static bool serve(struct conn *c, char *req, unsigned int hdr_end)
 		      (unsigned long)st.size, keep ? "keep-alive" : "close");
 	if (!send_all(c, iobuf, (unsigned int)hl)) {
 		vfs_close(f);
+		log_request(c, method, path, 200, 0);
 		return false;
 	}
 	for (left = head ? 0 : st.size; left > 0;) {
@@ -276,8 +277,9 @@ static bool serve(struct conn *c, char *req, unsigned int hdr_end)
 		}
 		if (n > left)
 			n = (int)left;
-		if (!send_all(c, iobuf, (unsigned int)n)) {
+		if (!send_all(c, iobuf, (unsigned int)n)) {	/* the client left */
 			vfs_close(f);
+			log_request(c, method, path, 200, sent);
 			return false;
 		}
 		left -= n;
