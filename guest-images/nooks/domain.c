@@ -28,6 +28,8 @@ _Static_assert(sizeof(nooks_domains) == NOOKS_MAX_DOMAINS * NOOKS_DOMAIN_SIZE,
 struct nooks_domain *nooks_current_domain;
 u32 nooks_kernel_cr3;
 static bool nooks_ready;
+/* nooks_timeout=TICKS: the livelock limit new domains get (default 50). */
+static unsigned long default_timeout = 50;
 
 static const char *const state_names[] = {
 	"free", "running", "failed", "recovering", "disabled",
@@ -67,6 +69,7 @@ void nooks_init(void)
 	nooks_ready = true;
 	nooks_modules_init();
 	parse_fail_option();
+	default_timeout = cmdline_get_ulong("nooks_timeout", 50);
 	printk("nooks: init kernel_cr3=%08x pge=off domains=%d\n", nooks_kernel_cr3,
 	       NOOKS_MAX_DOMAINS);
 }
@@ -296,7 +299,7 @@ struct nooks_domain *nooks_domain_create(const char *name, const struct nooks_do
 	strlcpy(d->full_name, name, sizeof(d->full_name));
 	d->ops = ops;
 	d->owner = owner;
-	d->timeout_ticks = 50;			/* 0.5 s at HZ=100 */
+	d->timeout_ticks = default_timeout;	/* 0.5 s at HZ=100 unless nooks_timeout= */
 	d->max_restarts = 5;
 	d->restart_window = 1000;		/* 10 s */
 	if (build_pgdir(d) || nooks_tracker_init(d))

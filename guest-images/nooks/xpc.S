@@ -83,7 +83,6 @@ nooks_xpc_cr3_load:
 	.globl nooks_xpc_stack_swap
 nooks_xpc_stack_swap:
 	movl %edx, %esp
-	pushl %ebx			/* the frame, found again after the call */
 	subl $4*MAX_ARGS, %esp
 	movl XF_NARGS(%ebx), %ecx
 	leal XF_ARGS(%ebx), %esi
@@ -98,7 +97,10 @@ nooks_xpc_call:
 	.globl nooks_xpc_return
 nooks_xpc_return:
 	cli
-	movl 4*MAX_ARGS(%esp), %ebx
+	/* the frame again: the top of the task's chain (kernel memory; nothing
+	 * on the callee's stack is trusted, the extension may have written it) */
+	movl nooks_current_task, %ebx
+	movl (%ebx), %ebx
 	.globl nooks_xpc_stack_back
 nooks_xpc_stack_back:
 	movl XF_FROM_ESP(%ebx), %esp
@@ -162,13 +164,15 @@ nooks_kcall_stack_swap:
 	pushl 8(%ebp)			/* fn */
 	pushl -4(%ebp)			/* from_cr3 */
 	call nooks_kernel_call_c
+	movl (%esp), %ecx		/* from_cr3, from the kernel stack (the copy
+					   on the domain's may have been overwritten) */
 	addl $20, %esp
 	.globl nooks_kcall_stack_back
 nooks_kcall_stack_back:
 	popl %esp
 	.globl nooks_kcall_cr3_domain
 nooks_kcall_cr3_domain:
-	popl %ecx
+	addl $4, %esp			/* the domain's copy of from_cr3 */
 	movl %cr3, %edx
 	cmpl %ecx, %edx
 	je 3f

@@ -236,8 +236,9 @@ static int nooks_ndo_xmit(struct sk_buff *skb, struct net_device *dev)
 	d = r->d;		/* r may be freed by a recovery inside the call */
 	nooks_track(d, skb_type, (unsigned long)skb, sizeof(*skb), 0);
 	ret = nooks_driver_call_objs(d, (void *)r->hard_start_xmit, 2, a, o, 2);
-	if (ret > 0) {		/* busy: the kernel keeps the skb */
-		nooks_untrack(d, skb_type, (unsigned long)skb);
+	if (ret > 0) {		/* busy: the kernel keeps the skb ... */
+		if (nooks_untrack(d, skb_type, (unsigned long)skb))
+			return 0;	/* ... unless the driver freed it anyway */
 		return ret;
 	}
 	/* refused before the call: drop it here; if the driver failed inside,
