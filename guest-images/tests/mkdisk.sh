@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# guest-images/tests/mkdisk.sh - make a FAT16 or FAT32 disk image for the
+# guest-images/tests/mkdisk.sh - make a FAT12, FAT16 or FAT32 disk image for the
 # IDE disk (no partition table: the volume starts at sector 0) and put the
 # files the fs and web workloads expect on it:
 #
@@ -9,11 +9,11 @@
 #                                    "hello from the host\n"
 #   /docs/readme.txt, /www/about.html
 #
-# usage: tests/mkdisk.sh IMAGE [16|32] [SIZE_MIB]   (default 32 and 64 MiB
-#        for FAT32, 32 MiB for FAT16).  Needs mkfs.vfat (dosfstools) and
+# usage: tests/mkdisk.sh IMAGE [12|16|32] [SIZE_MIB]   (default 32: 64 MiB;
+#        16: 32 MiB; 12: 8 MiB).  Needs mkfs.vfat (dosfstools) and
 #        mtools.
 set -eu
-img=${1:?usage: mkdisk.sh IMAGE [16|32] [SIZE_MIB]}
+img=${1:?usage: mkdisk.sh IMAGE [12|16|32] [SIZE_MIB]}
 fat=${2:-32}
 size=${3:-}
 for t in mkfs.vfat mcopy mmd; do
@@ -24,12 +24,14 @@ for t in mkfs.vfat mcopy mmd; do
 done
 PATH=$PATH:/usr/sbin
 if [ -z "$size" ]; then
-	if [ "$fat" = 32 ]; then size=64; else size=32; fi
+	case $fat in 32) size=64 ;; 12) size=8 ;; *) size=32 ;; esac
 fi
 rm -f "$img"
 dd if=/dev/zero of="$img" bs=1M count="$size" status=none
 if [ "$fat" = 32 ]; then
 	mkfs.vfat -F 32 -s 1 -n NOOKSFAT32 "$img" > /dev/null
+elif [ "$fat" = 12 ]; then
+	mkfs.vfat -F 12 -n NOOKSFAT12 "$img" > /dev/null
 else
 	mkfs.vfat -F 16 -n NOOKSFAT16 "$img" > /dev/null
 fi

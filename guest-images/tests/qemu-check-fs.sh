@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # guest-images/tests/qemu-check-fs.sh - the disk stack under QEMU: ide.ko +
 # vfat.ko on a QEMU IDE disk (tests/mkdisk.sh images), workload=fs, then
-# the host checks the image with fsck.vfat and mtools (what the guest
+# the host checks the image with fsck.vfat and mtools (FAT32, FAT16, FAT12) (what the guest
 # wrote is there, byte for byte).  Also: no disk at all, a bad BPB, a FAT
 # loop and randomly corrupted FAT/directory sectors, each of which must end
 # in a clean FAIL (status 3) or PASS, never an oops or a hang.
@@ -91,6 +91,7 @@ bad() {
 
 good 32
 good 16
+good 12
 
 # no disk: ide.ko refuses to load, the mount fails, no hang
 bad nodisk - '^workload: fs mount vfat on 0300: -19$'
@@ -120,7 +121,8 @@ bad fat_loop "$tmp/loop.img" '^workload: fs round 2 FAIL -5$'
 
 # random corruption of FAT and directory sectors, a few seeds
 for seed in 1 2 3 4 5 6 7 8 9 10 11 12; do
-	"$here/mkdisk.sh" "$tmp/rnd.img" $((seed % 2 ? 32 : 16)) > /dev/null
+	fats=(32 16 12)
+	"$here/mkdisk.sh" "$tmp/rnd.img" "${fats[$((seed % 3))]}" > /dev/null
 	python3 - "$tmp/rnd.img" "$seed" <<'EOF'
 import random, struct, sys
 f = open(sys.argv[1], "r+b"); r = random.Random(int(sys.argv[2])); b = f.read(512)
@@ -136,7 +138,8 @@ done
 
 # corrupt directory entries of "/" (names, attributes, start clusters, sizes)
 for seed in 21 22 23 24 25 26; do
-	"$here/mkdisk.sh" "$tmp/dir.img" $((seed % 2 ? 32 : 16)) > /dev/null
+	fats=(32 16 12)
+	"$here/mkdisk.sh" "$tmp/dir.img" "${fats[$((seed % 3))]}" > /dev/null
 	python3 - "$tmp/dir.img" "$seed" <<'EOF'
 import random, struct, sys
 f = open(sys.argv[1], "r+b"); r = random.Random(int(sys.argv[2])); b = f.read(512)

@@ -1,6 +1,6 @@
 /*
- * fs/vfat/vfat.c - the VFAT file system module: FAT16 and FAT32 volumes
- * (FAT12 is refused) with long file names, over the buffer cache
+ * fs/vfat/vfat.c - the VFAT file system module: FAT12, FAT16 and FAT32
+ * volumes with long file names, over the buffer cache
  * (linux/blkdev.h), behind the VFS (linux/vfs.h).  Layouts: vfat.h.
  *
  * Robustness: the BPB is checked before use, every cluster number read
@@ -27,7 +27,7 @@ MODULE_PARM(debug, "i");
 
 struct fat_sb {
 	kdev_t dev;
-	unsigned int bits;		/* 16 or 32 */
+	unsigned int bits;		/* 12, 16 or 32 */
 	u32 spc;			/* sectors per cluster */
 	u32 fat_start, fat_size, nfats;
 	u32 root_start, root_sectors;	/* FAT16 root region */
@@ -76,7 +76,24 @@ static u32 clus_sector(struct fat_sb *s, u32 c)
 /* eoc - the end-of-chain value of the volume. */
 static u32 eoc(struct fat_sb *s)
 {
-	return s->bits == 16 ? 0xffffu : FAT32_MASK;
+	return s->bits == 12 ? 0xfffu : s->bits == 16 ? 0xffffu : FAT32_MASK;
+}
+
+/* fat12_byte - byte off of the first FAT (copy 0..nfats-1) through the cache; -EIO. */
+static int fat12_byte(struct fat_sb *s, u32 copy, u32 off, int set)
+{
+	struct buffer_head *bh = bread(s->dev, s->fat_start + copy * s->fat_size + off / BLOCK_SIZE);
+	int v;
+
+	if (!bh)
+		return -EIO;
+	if (set >= 0) {
+		bh->b_data[off % BLOCK_SIZE] = (u8)set;
+		mark_buffer_dirty(bh);
+	}
+	v = bh->b_data[off % BLOCK_SIZE];
+	brelse(bh);
+	return v;
 }
 
 /* fat_get - the FAT entry of c into *v; -EIO for a bad c or a read error. */
@@ -87,6 +104,14 @@ static int fat_get(struct fat_sb *s, u32 c, u32 *v)
 
 	if (!valid_cluster(s, c))
 		return -EIO;
+	if (s->bits == 12) {	/* 1.5 bytes per entry, may straddle two sectors */
+		int lo, hi;
+		off = c + c / 2;
+		if ((lo = fat12_byte(s, 0, off, -1)) < 0 || (hi = fat12_byte(s, 0, off + 1, -1)) < 0)
+			return -EIO;
+		*v = (c & 1) ? (u32)(lo | hi << 8) >> 4 : (u32)(lo | hi << 8) & 0xfff;
+		return 0;
+	}
 	off = c * (s->bits / 8);
 	sec = s->fat_start + off / BLOCK_SIZE;
 	off %= BLOCK_SIZE;
@@ -106,6 +131,21 @@ static int fat_set(struct fat_sb *s, u32 c, u32 v)
 
 	if (!valid_cluster(s, c))
 		return -EIO;
+	if (s->bits == 12) {
+		off = c + c / 2;
+		for (i = 0; i < s->nfats; i++) {
+			int lo = fat12_byte(s, i, off, -1), hi = fat12_byte(s, i, off + 1, -1);
+			u32 w;
+			if (lo < 0 || hi < 0)
+				return -EIO;
+			w = (u32)(lo | hi << 8);
+			w = (c & 1) ? (w & 0x000f) | (v & 0xfff) << 4 : (w & 0xf000) | (v & 0xfff);
+			if (fat12_byte(s, i, off, (int)(w & 0xff)) < 0 ||
+			    fat12_byte(s, i, off + 1, (int)(w >> 8)) < 0)
+				return -EIO;
+		}
+		return 0;
+	}
 	off = c * (s->bits / 8);
 	sec = s->fat_start + off / BLOCK_SIZE;
 	off %= BLOCK_SIZE;
@@ -135,7 +175,7 @@ static int fat_next(struct fat_sb *s, u32 c, u32 *next)
 
 	if (err)
 		return err;
-	if (v >= (s->bits == 16 ? FAT16_EOC : FAT32_EOC)) {
+	if (v >= (s->bits == 12 ? 0xff8u : s->bits == 16 ? FAT16_EOC : FAT32_EOC)) {
 		*next = 0;
 		return 0;
 	}
@@ -294,7 +334,7 @@ static int dir_sector(struct fat_sb *s, struct fat_inode *fi, u32 sidx, bool all
 
 	if (sidx >= FAT_MAX_DIR_SECTORS)
 		return -ENOSPC;
-	if (fi->root && s->bits == 16) {
+	if (fi->root && s->bits != 32) {
 		if (sidx >= s->root_sectors)
 			return alloc ? -ENOSPC : -ENOENT;
 		*sector = s->root_start + sidx;
@@ -486,7 +526,7 @@ static int fill_inode(struct fat_sb *s, struct fat_found *f, struct vfs_inode *i
 	if (!fi)
 		return -ENOMEM;
 	fi->start = get16(f->de + 26) | get16(f->de + 20) << 16;
-	if (s->bits == 16)
+	if (s->bits != 32)
 		fi->start &= 0xffff;
 	if (fi->start && !valid_cluster(s, fi->start))
 		fi->start = 0xffffffffu;	/* corrupt: every access fails with -EIO */
@@ -838,7 +878,7 @@ static u32 entry_start(struct fat_sb *s, struct fat_found *f)
 {
 	u32 c = get16(f->de + 26) | get16(f->de + 20) << 16;
 
-	return s->bits == 16 ? c & 0xffff : c & FAT32_MASK;
+	return s->bits != 32 ? c & 0xffff : c & FAT32_MASK;
 }
 
 /* remove_entry - unlink (isdir false) or rmdir (true) name in dir. */
@@ -1174,12 +1214,8 @@ static int parse_bpb(const u8 *b, u32 dev_sectors, struct fat_sb *s)
 	if ((u64)rsvd + (u64)s->nfats * fatsz + s->root_sectors >= total)
 		return -EINVAL;
 	s->nclusters = (total - s->data_start) / s->spc;
-	if (s->nclusters < 4085) {
-		printk("vfat: FAT12 volumes are not supported\n");
-		return -EINVAL;
-	}
 	if (s->nclusters < 65525) {
-		s->bits = 16;
+		s->bits = s->nclusters < 4085 ? 12 : 16;
 		if (!root_ents)
 			return -EINVAL;
 	} else {
@@ -1190,7 +1226,7 @@ static int parse_bpb(const u8 *b, u32 dev_sectors, struct fat_sb *s)
 		if (s->nclusters > 0x0ffffff5u)
 			return -EINVAL;
 	}
-	entries = fatsz * (BLOCK_SIZE / (s->bits / 8));
+	entries = s->bits == 12 ? fatsz * BLOCK_SIZE * 2 / 3 : fatsz * (BLOCK_SIZE / (s->bits / 8));
 	if (entries < s->nclusters + 2)
 		return -EINVAL;
 	s->free_hint = 2;
@@ -1239,7 +1275,7 @@ static int vfat_mount(struct super_block *sb)
 	}
 	brelse(bh);
 	if (err) {
-		printk("vfat: no valid FAT16/FAT32 file system on device %04x\n", sb->s_dev);
+		printk("vfat: no valid FAT file system on device %04x\n", sb->s_dev);
 		goto fail;
 	}
 	root->root = true;

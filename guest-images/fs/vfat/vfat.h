@@ -1,5 +1,5 @@
 /*
- * fs/vfat/vfat.h - FAT16/FAT32 on-disk layout (Microsoft FAT specification
+ * fs/vfat/vfat.h - FAT12/FAT16/FAT32 on-disk layout (Microsoft FAT specification
  * 1.03) used by fs/vfat/vfat.c.  All fields little-endian; the code reads
  * them with get16/get32 at these byte offsets, never through packed
  * structs.  512-byte sectors only.
@@ -19,8 +19,11 @@
  *   510 0x55 0xAA
  * FSInfo (FAT32): 0 "RRaA", 484 "rrAa", 488 u32 free count, 492 u32 next free.
  *
- * FAT entry: FAT16 u16, FAT32 u32 (low 28 bits).  0 free, 2..max next
- * cluster, >= 0xFFF8 / 0x0FFFFFF8 end of chain, 0xFFF7 / 0x0FFFFFF7 bad.
+ * FAT entry: FAT12 12 bits (entry c at byte c + c/2: low 12 bits of the
+ * u16 there for even c, high 12 for odd), FAT16 u16, FAT32 u32 (low 28
+ * bits).  0 free, 2..max next
+ * cluster, >= 0xFF8 / 0xFFF8 / 0x0FFFFFF8 end of chain, 0xFF7 / 0xFFF7 /
+ * 0x0FFFFFF7 bad.  FAT12 below 4085 clusters, FAT16 below 65525.
  *
  * Directory entry (32 bytes):
  *   0 name[8] ext[3] (0x00 end of directory, 0xE5 deleted, 0x05 = 0xE5)
