@@ -198,15 +198,25 @@ static __noinline int xpc_copy_in(struct nooks_xpc_frame *f, struct nooks_domain
 					return err;
 		}
 		if (o->flags & NOOKS_OBJ_COPY) {
-			if (o->size > 2048 || o->argno < 0 || o->argno >= (int)f->nargs)
+			if (o->argno < 0 || o->argno >= (int)f->nargs)
 				return -EINVAL;
-			f->to_esp = (f->to_esp - o->size) & ~15u;
-			o->shadow = (void *)f->to_esp;
+			if (o->size <= 1024) {
+				f->to_esp = (f->to_esp - o->size) & ~15u;
+				o->shadow = (void *)f->to_esp;
+			} else {
+				o->shadow = nooks_domain_alloc(d, o->size);
+				if (!o->shadow)
+					return -ENOMEM;
+				o->heap = true;
+			}
 			if (o->flags & NOOKS_OBJ_IN)
 				memcpy(o->shadow, o->ptr, o->size);
 			else
 				memset(o->shadow, 0, o->size);
 			f->args[o->argno] = (u32)o->shadow;
+			if ((o->flags & NOOKS_OBJ_ARG2) && o->argno2 >= 0 &&
+			    o->argno2 < (int)f->nargs)
+				f->args[o->argno2] = (u32)o->shadow + o->off2;
 		}
 	}
 	return 0;
@@ -224,6 +234,10 @@ static __noinline void xpc_copy_out(struct nooks_xpc_frame *f, struct nooks_doma
 		o = &f->objs[i];
 		if ((o->flags & NOOKS_OBJ_COPY) && (o->flags & NOOKS_OBJ_OUT) && ok && o->shadow)
 			memcpy(o->ptr, o->shadow, o->size);
+		if (o->heap && o->shadow) {
+			nooks_domain_free(d, o->shadow);
+			o->heap = false;
+		}
 		if (o->flags & NOOKS_OBJ_GRANT)
 			for (va = (unsigned long)o->ptr & PAGE_MASK;
 			     va < (unsigned long)o->ptr + o->size; va += PAGE_SIZE)

@@ -63,21 +63,30 @@ void nooks_longjmp(struct nooks_jmpbuf *jb, int val) __attribute__((noreturn));
  * An object passed with one kernel -> extension call (the per-call table):
  *   NOOKS_OBJ_GRANT   map the pages of [ptr, ptr+size) writable into the
  *                     domain for this call only (page tracker)
- *   NOOKS_OBJ_COPY    call by value-result: copy to a shadow on the domain
- *                     stack, pass the shadow as argument argno, copy back
- *                     after the call (NOOKS_OBJ_IN / NOOKS_OBJ_OUT)
+ *   NOOKS_OBJ_COPY    call by value-result: copy to a shadow in domain memory
+ *                     (its stack up to 1 KiB, else its heap), pass the shadow
+ *                     as argument argno, copy back after the call
+ *                     (NOOKS_OBJ_IN / NOOKS_OBJ_OUT); with NOOKS_OBJ_ARG2,
+ *                     argument argno2 becomes shadow + off2 (a pointer into
+ *                     the object, e.g. &file->f_pos)
+ * Prefer COPY for small kernel objects and buffers: a granted page also
+ * exposes whatever else the kernel keeps on it.
  */
 struct nooks_xpc_obj {
 	void *ptr;
 	u32 size;
 	u16 flags;
 	s16 argno;
+	s16 argno2;
+	u16 off2;
 	void *shadow;			/* set by xpc_copy_in */
+	bool heap;			/* the shadow is a domain heap block */
 };
 #define NOOKS_OBJ_GRANT 0x1
 #define NOOKS_OBJ_COPY 0x2
 #define NOOKS_OBJ_IN 0x4
 #define NOOKS_OBJ_OUT 0x8
+#define NOOKS_OBJ_ARG2 0x10
 
 /* One crossing, on the caller's stack.  Layout known to xpc.S (offsets). */
 struct nooks_xpc_frame {

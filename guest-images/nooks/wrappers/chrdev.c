@@ -8,7 +8,7 @@
  * wrapper finds its shadow from file->f_op, refuses calls into a domain
  * that failed or was reloaded since (-ENODEV: the open file belongs to the
  * old instance), and makes the XPC with the struct file and the data buffer
- * granted writable for that call only (the page tracker).  The device is a
+ * passed by value-result (copies in the domain's memory).  The device is a
  * tracked object: recovery unregisters it.  Shadows are never freed (open
  * files may still point at them).
  */
@@ -17,6 +17,7 @@
 #include <linux/ioctl.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <nooks/nooks.h>
 #include <nooks/wrappers.h>
@@ -42,16 +43,34 @@ static struct fops_shadow *shadow_of(struct file *f)
 	return s;
 }
 
-/* fop_call - XPC to the driver's fn with file (and buf) granted. */
-static int fop_call(struct fops_shadow *s, void *fn, int nargs, const u32 *args, struct file *f,
-		    void *buf, size_t len)
+/*
+ * fop_call - XPC to the driver's fn.  The struct file (argument fidx) and
+ * the data buffer (argument bidx, len bytes, COPY flags bflags) reach the
+ * driver as copies in its own memory (call by value-result), never by
+ * granting their pages: a file shares its page with other kernel objects,
+ * a buffer may sit on a kernel stack.  An argument pidx that points at
+ * file->f_pos is pointed at the copy's.  After the call the fields the
+ * kernel relies on (f_op, f_inode) are put back.
+ */
+static int fop_call(struct fops_shadow *s, void *fn, int nargs, const u32 *args,
+		    struct file *f, int fidx, int pidx, void *buf, size_t len, int bidx,
+		    u16 bflags)
 {
 	struct nooks_xpc_obj objs[2] = {
-		{ .ptr = f, .size = sizeof(*f), .flags = NOOKS_OBJ_GRANT },
-		{ .ptr = buf, .size = len, .flags = NOOKS_OBJ_GRANT },
+		{ .ptr = f, .size = sizeof(*f), .argno = (s16)fidx, .argno2 = (s16)pidx,
+		  .off2 = offsetof(struct file, f_pos),
+		  .flags = NOOKS_OBJ_COPY | NOOKS_OBJ_IN | NOOKS_OBJ_OUT |
+			   (pidx >= 0 ? NOOKS_OBJ_ARG2 : 0) },
+		{ .ptr = buf, .size = len, .argno = (s16)bidx, .flags = NOOKS_OBJ_COPY | bflags },
 	};
+	const struct file_operations *fop = f->f_op;
+	struct inode *inode = f->f_inode;
+	int r;
 
-	return nooks_driver_call_objs(s->d, fn, nargs, args, objs, buf && len ? 2 : 1);
+	r = nooks_driver_call_objs(s->d, fn, nargs, args, objs, buf && len ? 2 : 1);
+	f->f_op = fop;
+	f->f_inode = inode;
+	return r;
 }
 
 /* nooks_fop_open / release / read / write / ioctl / llseek - the wrapped
@@ -63,7 +82,7 @@ static int nooks_fop_open(struct inode *inode, struct file *f)
 
 	if (!s)
 		return -ENODEV;
-	return fop_call(s, (void *)s->ext->open, 2, a, f, NULL, 0);
+	return fop_call(s, (void *)s->ext->open, 2, a, f, 1, -1, NULL, 0, -1, 0);
 }
 
 /* nooks_fop_release - release through an XPC; 0 if the driver is gone. */
@@ -74,10 +93,10 @@ static int nooks_fop_release(struct inode *inode, struct file *f)
 
 	if (!s)
 		return 0;			/* the old instance is gone: nothing to do */
-	return fop_call(s, (void *)s->ext->release, 2, a, f, NULL, 0);
+	return fop_call(s, (void *)s->ext->release, 2, a, f, 1, -1, NULL, 0, -1, 0);
 }
 
-/* nooks_fop_read - read through an XPC, the buffer granted for the call. */
+/* nooks_fop_read - read through an XPC into a copy of the buffer. */
 static ssize_t nooks_fop_read(struct file *f, char *buf, size_t count, loff_t *ppos)
 {
 	struct fops_shadow *s = shadow_of(f);
@@ -85,10 +104,11 @@ static ssize_t nooks_fop_read(struct file *f, char *buf, size_t count, loff_t *p
 
 	if (!s)
 		return -ENODEV;
-	return fop_call(s, (void *)s->ext->read, 4, a, f, buf, count);
+	return fop_call(s, (void *)s->ext->read, 4, a, f, 0, ppos == &f->f_pos ? 3 : -1, buf,
+			count, 1, NOOKS_OBJ_IN | NOOKS_OBJ_OUT);
 }
 
-/* nooks_fop_write - write through an XPC (the buffer is only read). */
+/* nooks_fop_write - write through an XPC from a copy of the buffer. */
 static ssize_t nooks_fop_write(struct file *f, const char *buf, size_t count, loff_t *ppos)
 {
 	struct fops_shadow *s = shadow_of(f);
@@ -96,10 +116,12 @@ static ssize_t nooks_fop_write(struct file *f, const char *buf, size_t count, lo
 
 	if (!s)
 		return -ENODEV;
-	return fop_call(s, (void *)s->ext->write, 4, a, f, NULL, 0);
+	return fop_call(s, (void *)s->ext->write, 4, a, f, 0, ppos == &f->f_pos ? 3 : -1,
+			(void *)buf, count, 1, NOOKS_OBJ_IN);
 }
 
-/* nooks_fop_ioctl - ioctl through an XPC, the _IOC_SIZE argument buffer granted. */
+/* nooks_fop_ioctl - ioctl through an XPC, the _IOC_SIZE argument buffer
+ * passed as a copy (in and out). */
 static int nooks_fop_ioctl(struct inode *inode, struct file *f, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -109,8 +131,9 @@ static int nooks_fop_ioctl(struct inode *inode, struct file *f, unsigned int cmd
 
 	if (!s)
 		return -ENODEV;
-	return fop_call(s, (void *)s->ext->ioctl, 4, a, f, size && arg >= PAGE_SIZE ? (void *)arg : NULL,
-			size);
+	return fop_call(s, (void *)s->ext->ioctl, 4, a, f, 1, -1,
+			size && arg >= PAGE_SIZE ? (void *)arg : NULL, size, 3,
+			NOOKS_OBJ_IN | NOOKS_OBJ_OUT);
 }
 
 /* nooks_fop_llseek - llseek through an XPC. */
@@ -121,7 +144,7 @@ static loff_t nooks_fop_llseek(struct file *f, loff_t off, int whence)
 
 	if (!s)
 		return -ENODEV;
-	return fop_call(s, (void *)s->ext->llseek, 4, a, f, NULL, 0);
+	return fop_call(s, (void *)s->ext->llseek, 4, a, f, 0, -1, NULL, 0, -1, 0);
 }
 
 /* nooks_wrap_register_chrdev - register_chrdev for the calling domain. */
