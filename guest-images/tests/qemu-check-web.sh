@@ -91,6 +91,19 @@ wait $(jobs -p | grep -v "^$qpid$") 2> /dev/null
 expect "8 parallel GETs" "200 200 200 200 200 200 200 200" "$(cat "$tmp"/code? | tr '\n' ' ' | sed 's/ $//')"
 
 
+# a client that asks for /big.bin and does not read: others still get served
+python3 - "$port" "$url" > "$tmp/slow.txt" <<'EOF'
+import socket, subprocess, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.sendall(b"GET /big.bin HTTP/1.1\r\n\r\n"); time.sleep(1)
+t = time.time()
+r = subprocess.run(["curl", "-s", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}", sys.argv[2] + "/index.html"],
+                   capture_output=True, text=True)
+print(r.stdout, "%.1fs" % (time.time() - t)); s.close()
+EOF
+expect "a stalled reader does not block others" "200" "$(cut -d' ' -f1 "$tmp/slow.txt")"
+
 # a client that leaves in the middle of /big.bin, then 40 random requests
 # (random bytes, random methods and paths, truncated lines): every one must
 # get an answer or a close, and the server must keep going

@@ -7,6 +7,7 @@
  *
  * Module args: port=N (default 80), maxreq=N (request size limit in bytes,
  * default 2048, at most 8192), conns=N (connections at once, default 16),
+ * idle=S (close a connection without progress for S seconds, default 30),
  * quiet=1 (no per-request lines).
  *
  * Requests: GET and HEAD, "METHOD SP /path[?query] SP HTTP/1.x CRLF
@@ -17,9 +18,11 @@
  * "Connection: close"; HTTP/1.0 ones close unless "Connection: keep-alive".
  * Errors 400/414 close the connection.
  *
- * Per request: "khttpd: A.B.C.D:P METHOD PATH STATUS BYTES".
+ * Per request: "khttpd: A.B.C.D:P METHOD PATH STATUS BYTES" (BYTES: the body
+ * about to be sent for 200, 0 for errors).
  */
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ksocket.h>
 #include <linux/module.h>
@@ -31,6 +34,8 @@ static int port = 80;
 static int maxreq = 2048;
 static int conns = 16;
 static int quiet;
+static int idle = 30;
+MODULE_PARM(idle, "i");
 MODULE_PARM(port, "i");
 MODULE_PARM(maxreq, "i");
 MODULE_PARM(conns, "i");
@@ -39,15 +44,26 @@ MODULE_PARM(quiet, "i");
 #define MAX_CONNS 64
 #define CHUNK 4096
 
+/*
+ * A connection: the request bytes read so far, and the response being
+ * sent: out[ooff..olen) still to go, then left more bytes of f read a
+ * CHUNK at a time.  Nothing ever waits: what the socket does not take now
+ * is sent on a later poll, so one slow client cannot stall the others.
+ */
 struct conn {
 	struct ksock *sock;
 	char *req;
 	unsigned int len;
+	char *out;
+	unsigned int olen, ooff;
+	struct vfs_file *f;
+	loff_t left;
+	bool close_after;		/* once the response is out */
+	unsigned long last;		/* jiffies of the last progress */
 };
 
 static struct ksock *listener;
 static struct conn *table;
-static char *iobuf;
 
 /* lower - ASCII lower case. */
 static char lower(char c)
@@ -155,10 +171,13 @@ static int decode_path(const char *uri, unsigned int len, char *out, unsigned in
 	return 0;
 }
 
-/* send_all - ksock_send and report failure. */
-static bool send_all(struct conn *c, const void *p, unsigned int n)
+/* queue - append n bytes to the response buffer (headers, small bodies). */
+static void queue(struct conn *c, const void *p, unsigned int n)
 {
-	return ksock_send(c->sock, p, n, 0) == (int)n;
+	if (n > CHUNK - c->olen)
+		n = CHUNK - c->olen;
+	memcpy(c->out + c->olen, p, n);
+	c->olen += n;
 }
 
 /* status_text - reason phrases. */
@@ -188,34 +207,35 @@ static void log_request(struct conn *c, const char *method, const char *path, in
 	       (ip >> 8) & 255, ip & 255, p, method, path, st, bytes);
 }
 
-/* send_error - a small HTML error page; returns whether the connection lives on. */
-static bool send_error(struct conn *c, int st, bool head, bool keep, const char *method,
+/* send_error - queue a small HTML error page; close_after unless keep.  Returns st. */
+static int send_error(struct conn *c, int st, bool head, bool keep, const char *method,
 		       const char *path)
 {
-	char body[128];
+	char body[128], hdr[256];
 	int bl = snprintf(body, sizeof(body), "<html><body><h1>%d %s</h1></body></html>\n", st,
 			  status_text(st));
-	int hl = snprintf(iobuf, CHUNK,
+	int hl = snprintf(hdr, sizeof(hdr),
 			  "HTTP/1.1 %d %s\r\nServer: kHTTPd/nooks-emu\r\nContent-Type: text/html\r\n"
 			  "Content-Length: %d\r\n%sConnection: %s\r\n\r\n", st, status_text(st), bl,
 			  st == 405 ? "Allow: GET, HEAD\r\n" : "", keep ? "keep-alive" : "close");
-	bool ok = send_all(c, iobuf, (unsigned int)hl) && (head || send_all(c, body, (unsigned int)bl));
 
+	queue(c, hdr, (unsigned int)hl);
+	if (!head)
+		queue(c, body, (unsigned int)bl);
+	c->close_after = !keep;
 	log_request(c, method, path, st, 0);
-	return ok && keep;
+	return st;
 }
 
-/* serve - answer one complete request (req[0..hdr_end)); whether to keep the connection. */
-static bool serve(struct conn *c, char *req, unsigned int hdr_end)
+/* serve - queue the answer to one complete request (req[0..hdr_end)); the status. */
+static int serve(struct conn *c, char *req, unsigned int hdr_end)
 {
-	char method[8], path[VFS_PATH_MAX], *sp1, *sp2, *eol, *ver;
+	char method[8], path[VFS_PATH_MAX], hdr[256], *sp1, *sp2, *eol, *ver;
 	const char *hdrs, *end = req + hdr_end;
 	struct vfs_stat st;
 	struct vfs_file *f;
 	bool head, keep;
-	unsigned long sent = 0;
 	int err, hl, i;
-	loff_t left;
 
 	eol = memchr(req, '\n', hdr_end);
 	if (!eol)
@@ -259,43 +279,72 @@ static bool serve(struct conn *c, char *req, unsigned int hdr_end)
 	f = vfs_open(path, O_RDONLY, &err);
 	if (!f)
 		return send_error(c, err == -ENOENT ? 404 : 500, head, keep, method, path);
-	hl = snprintf(iobuf, CHUNK,
+	hl = snprintf(hdr, sizeof(hdr),
 		      "HTTP/1.1 200 OK\r\nServer: kHTTPd/nooks-emu\r\nContent-Type: %s\r\n"
 		      "Content-Length: %lu\r\nConnection: %s\r\n\r\n", content_type(path),
 		      (unsigned long)st.size, keep ? "keep-alive" : "close");
-	if (!send_all(c, iobuf, (unsigned int)hl)) {
-		vfs_close(f);
-		log_request(c, method, path, 200, 0);
-		return false;
-	}
-	for (left = head ? 0 : st.size; left > 0;) {
-		int n = (int)vfs_read(f, iobuf, CHUNK);
-		if (n <= 0) {			/* the volume failed mid-file: cut it */
-			vfs_close(f);
-			log_request(c, method, path, 500, sent);
-			return false;
+	queue(c, hdr, (unsigned int)hl);
+	c->f = f;
+	c->left = head ? 0 : st.size;
+	c->close_after = !keep;
+	log_request(c, method, path, 200, (unsigned long)c->left);
+	return 200;
+}
+
+/* finish_file - close the file of the response. */
+static void finish_file(struct conn *c)
+{
+	if (c->f)
+		vfs_close(c->f);
+	c->f = NULL;
+	c->left = 0;
+}
+
+/*
+ * flush - send what the socket takes: 1 when the response is complete, 0
+ * when the socket is full (try later), -1 when the connection is dead or
+ * the file could not be read (the response is cut: close).
+ */
+static int flush(struct conn *c)
+{
+	int n;
+
+	for (;;) {
+		if (c->ooff < c->olen) {
+			n = ksock_send(c->sock, c->out + c->ooff, c->olen - c->ooff, KSOCK_NONBLOCK);
+			if (n == -EAGAIN)
+				return 0;
+			if (n <= 0)
+				return -1;
+			c->ooff += (unsigned int)n;
+			c->last = jiffies;
+			continue;
 		}
-		if (n > left)
-			n = (int)left;
-		if (!send_all(c, iobuf, (unsigned int)n)) {	/* the client left */
-			vfs_close(f);
-			log_request(c, method, path, 200, sent);
-			return false;
+		c->olen = c->ooff = 0;
+		if (c->f && c->left > 0) {
+			n = (int)vfs_read(c->f, c->out, c->left < CHUNK ? (size_t)c->left : CHUNK);
+			if (n <= 0) {
+				if (!quiet)
+					printk("khttpd: read error %d: response cut\n", n);
+				return -1;
+			}
+			c->olen = (unsigned int)n;
+			c->left -= n;
+			continue;
 		}
-		left -= n;
-		sent += (unsigned long)n;
+		finish_file(c);
+		return 1;
 	}
-	vfs_close(f);
-	log_request(c, method, path, 200, sent);
-	return keep;
 }
 
 /* drop - close a connection slot. */
 static void drop(struct conn *c)
 {
+	finish_file(c);
 	ksock_close(c->sock);
 	c->sock = NULL;
-	c->len = 0;
+	c->len = c->olen = c->ooff = 0;
+	c->close_after = false;
 }
 
 /* find_end - the length of the header block (through the blank line), or 0. */
@@ -313,13 +362,23 @@ static unsigned int find_end(const char *b, unsigned int len)
 	return 0;
 }
 
-/* handle - read what a connection has; answer complete requests. */
+/* handle - send pending output; read requests and queue their answers. */
 static int handle(struct conn *c)
 {
 	int served = 0, n;
 	unsigned int end;
 
 	for (;;) {
+		n = flush(c);
+		if (n < 0 || (n == 1 && c->close_after)) {
+			drop(c);
+			return served;
+		}
+		if (n == 0) {
+			if (jiffies - c->last > (unsigned long)idle * HZ)
+				drop(c);	/* the client stopped reading */
+			return served;
+		}
 		if (c->len < (unsigned int)maxreq) {
 			n = ksock_recv(c->sock, c->req + c->len, (unsigned int)maxreq - c->len,
 				       KSOCK_NONBLOCK);
@@ -327,8 +386,10 @@ static int handle(struct conn *c)
 				drop(c);
 				return served;
 			}
-			if (n > 0)
+			if (n > 0) {
 				c->len += (unsigned int)n;
+				c->last = jiffies;
+			}
 		}
 		end = find_end(c->req, c->len);
 		if (!end) {
@@ -336,15 +397,15 @@ static int handle(struct conn *c)
 				bool line = memchr(c->req, '\n', c->len) != NULL;
 				send_error(c, line ? 400 : 414, false, false, "-", "-");
 				served++;
-				drop(c);
+				c->len = 0;
+				continue;	/* send it, then close */
 			}
+			if (jiffies - c->last > (unsigned long)idle * HZ)
+				drop(c);	/* an unfinished request */
 			return served;
 		}
 		served++;
-		if (!serve(c, c->req, end)) {
-			drop(c);
-			return served;
-		}
+		serve(c, c->req, end);
 		memmove(c->req, c->req + end, c->len - end);
 		c->len -= end;
 	}
@@ -364,7 +425,8 @@ static int khttpd_poll(struct net_service *svc)
 			continue;
 		}
 		table[i].sock = s;
-		table[i].len = 0;
+		table[i].len = table[i].olen = table[i].ooff = 0;
+		table[i].last = jiffies;
 	}
 	for (i = 0; i < conns; i++)
 		if (table[i].sock)
@@ -392,11 +454,11 @@ static int __init khttpd_init(void)
 	if (maxreq > 8192)
 		maxreq = 8192;
 	table = kzalloc(sizeof(*table) * (size_t)conns, GFP_KERNEL);
-	iobuf = kmalloc(CHUNK, GFP_KERNEL);
-	if (!table || !iobuf)
+	if (!table)
 		goto nomem;
 	for (i = 0; i < conns; i++)
-		if (!(table[i].req = kmalloc((size_t)maxreq, GFP_KERNEL)))
+		if (!(table[i].req = kmalloc((size_t)maxreq, GFP_KERNEL)) ||
+		    !(table[i].out = kmalloc(CHUNK, GFP_KERNEL)))
 			goto nomem;
 	listener = ksock_listen((u16)port, conns, &err);
 	if (!listener)
@@ -412,12 +474,12 @@ nomem:
 	err = -ENOMEM;
 fail:
 	if (table)
-		for (i = 0; i < conns; i++)
+		for (i = 0; i < conns; i++) {
 			kfree(table[i].req);
+			kfree(table[i].out);
+		}
 	kfree(table);
-	kfree(iobuf);
 	table = NULL;
-	iobuf = NULL;
 	return err;
 }
 
@@ -431,10 +493,10 @@ static void __exit khttpd_exit(void)
 		if (table[i].sock)
 			drop(&table[i]);
 		kfree(table[i].req);
+		kfree(table[i].out);
 	}
 	ksock_close(listener);
 	kfree(table);
-	kfree(iobuf);
 	printk("khttpd: stopped after %lu requests\n", khttpd_service.requests);
 }
 
