@@ -142,7 +142,12 @@ public final class CommandInterpreter {
 
     public func describe(_ c: Crossing) -> String {
         let from = session.domains.describe(c.fromCR3, cpu: cpu), to = session.domains.describe(c.toCR3, cpu: cpu)
-        return "crossing: \(from) -> \(to) at \(addr(c.eip)) esp=0x\(hex(c.esp)) cycle \(c.cycle), TLB entries dropped: \(c.flushedEntries)"
+        var s = "crossing (\(c.xpc.kind.rawValue)): \(from) -> \(to) at \(addr(c.eip)) cycle \(c.cycle)"
+        if let f = c.xpc.function { s += "\n  target \(f)" }
+        if let w = c.xpc.caller { s += "  via \(w)" }
+        if let a = c.xpc.fromESP, let b = c.xpc.toESP { s += "\n  stack swap: esp 0x\(hex(a)) -> 0x\(hex(b))" }
+        s += "\n  TLB: \(c.flushedEntries) entries dropped by this CR3 load"
+        return s
     }
 
     func location(_ a: UInt32) -> String {
@@ -225,14 +230,17 @@ public final class CommandInterpreter {
         }
     }
 
+    /// Frame-pointer backtrace. Frames may hop between the kernel stack and a
+    /// domain's stacks (an XPC swaps stacks but keeps the EBP chain), so each
+    /// frame is labelled with the stack it lives on; loops are cut off.
     func backtrace() -> String {
-        var lines = ["#0  \(addr(cpu.eip))"]
+        var lines = ["#0  \(addr(cpu.eip))  [\(session.domains.stackOwner(cpu[.esp], cpu: cpu))]"]
         var ebp = cpu[.ebp]
+        var seen = Set<UInt32>()
         for depth in 1..<64 {
-            guard ebp != 0, let ret = session.readU32(ebp &+ 4), let next = session.readU32(ebp), ret != 0 else { break }
-            let dom = session.domains.describe(cpu.cr3, cpu: cpu)
-            lines.append("#\(depth)  \(addr(ret))  (frame 0x\(hex(ebp)), \(dom))")
-            if next <= ebp && next != 0 && (ebp &- next) < 0x10000 { break }   // not growing up: stop
+            guard ebp != 0, !seen.contains(ebp), let ret = session.readU32(ebp &+ 4), let next = session.readU32(ebp), ret != 0 else { break }
+            seen.insert(ebp)
+            lines.append("#\(depth)  \(addr(ret))  [frame 0x\(hex(ebp)) on the \(session.domains.stackOwner(ebp, cpu: cpu)) stack]")
             ebp = next
         }
         return lines.joined(separator: "\n")

@@ -18,6 +18,8 @@ public struct Crossing: Sendable, Equatable {
     public var toCR3: UInt32
     /// Modeled TLB entries the load dropped (ITLB + DTLB).
     public var flushedEntries: UInt64
+    /// What the guest's isolation manager was doing (from its labels and XPC frame).
+    public var xpc: XPCInfo = XPCInfo(kind: .switchCR3)
 }
 
 /// Why a run under the debugger stopped.
@@ -92,8 +94,9 @@ public final class DebugSession {
 
     func noteCR3Load(_ old: UInt32, _ new: UInt32) {
         let flushed = cpu.itlb.counters.flushedEntries + cpu.dtlb.counters.flushedEntries
-        let c = Crossing(cycle: cpu.cycles, instructions: cpu.instructions, eip: cpu.eip, esp: cpu[.esp],
+        var c = Crossing(cycle: cpu.cycles, instructions: cpu.instructions, eip: cpu.eip, esp: cpu[.esp],
                          fromCR3: old, toCR3: new, flushedEntries: flushed &- lastFlushed)
+        if crossingFilter != nil || recordCrossingDetail { c.xpc = XPCView.classify(self) }
         lastFlushed = flushed
         crossings.append(c)
         if crossings.count > crossingLogCapacity { crossings.removeFirst(crossings.count - crossingLogCapacity) }
@@ -104,6 +107,8 @@ public final class DebugSession {
         }
     }
     var lastFlushed: UInt64 = 0
+    /// Classify every crossing (slower), not only those a `break crossing` stops at.
+    public var recordCrossingDetail = false
 
     // MARK: Breakpoints and watchpoints
 
@@ -214,7 +219,10 @@ public final class DebugSession {
     }
 
     func convert(_ r: MachineExit, stepping: Bool) -> DebugStop {
-        if let c = pendingCrossing { pendingCrossing = nil; return .crossing(c) }
+        if let c = pendingCrossing {
+            pendingCrossing = nil
+            if r == .stopped || r == .instructionLimit { return .crossing(c) }
+        }
         switch r {
         case .instructionLimit: return stepping ? .stepped : .budget
         case .breakpoint(let a): return .breakpoint(a)

@@ -30,6 +30,15 @@ public final class DomainTable {
         public var name: String
         public var pageDirectory: UInt32
         public var state: String
+        /// The domain's stack pool [stackLow, stackHigh) (0, 0 for the kernel).
+        public var stackLow: UInt32 = 0
+        public var stackHigh: UInt32 = 0
+    }
+
+    /// The domain whose stack pool holds `address` ("kernel" otherwise).
+    public func stackOwner(_ address: UInt32, cpu: CPU) -> String {
+        for d in list(cpu: cpu) where d.stackHigh > d.stackLow && address >= d.stackLow && address < d.stackHigh { return d.name }
+        return "kernel"
     }
 
     /// The domains the guest kernel currently has (kernel first).

@@ -27,7 +27,9 @@ public enum NooksLayout {
             let nameBytes = cpu.peekLinear(e &+ 0x10, count: 16).map { $0 ?? 0 }
             let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
             let state = Int(w[2]) < states.count ? states[Int(w[2])] : "state \(w[2])"
-            out.append(DomainTable.Domain(id: Int(w[1]), name: name, pageDirectory: w[3], state: state))
+            let stacks = words(cpu, e &+ 0x38, 2) ?? [0, 0]
+            out.append(DomainTable.Domain(id: Int(w[1]), name: name, pageDirectory: w[3], state: state,
+                                          stackLow: stacks[0], stackHigh: stacks[1]))
         }
         return out
     }

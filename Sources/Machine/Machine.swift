@@ -182,8 +182,11 @@ public final class Machine: PortIO, InterruptAcknowledge {
             advanceDevices()
             if let e = exitRequest { exitRequest = nil; return e }
             switch r {
-            case .deadline, .stopRequested:
+            case .deadline:
                 continue
+            case .stopRequested:
+                // Someone asked the CPU directly (a debugger hook): stop here.
+                return .stopped
             case .halted:
                 if hostNet != nil {
                     // User networking: wait for host sockets in wall-clock time (never "hang").

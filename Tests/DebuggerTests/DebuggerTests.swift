@@ -94,9 +94,13 @@ struct DebuggerCommandTests {
         let d = CommandInterpreter(session: try Images.session())
         _ = d.execute("break crossing")
         let out = d.execute("continue")
-        #expect(out.contains("crossing:"), "\(out)")
+        #expect(out.contains("crossing (switch): cr3=0x0 -> kernel") && out.contains("<paging_init"), "\(out)")
+        #expect(d.session.cpu.cr0 & 0x8000_0000 == 0, "stopped right at the CR3 load, before paging is on")
         #expect(d.execute("crossings").contains("->"))
         #expect(d.execute("domains").contains("kernel"))
+        _ = d.execute("delete")
+        _ = d.execute("break kernel_main")
+        #expect(d.execute("continue").contains("<kernel_main>"))
         let pt = d.execute("pagetable start_kernel")
         #expect(pt.contains("read-only"), "kernel text is mapped read-only: \(pt)")
         #expect(d.execute("tlb").contains("DTLB"))
@@ -205,5 +209,57 @@ struct ModuleSymbolTests {
         ])
         #expect(text.contains("Breakpoint 1, ") && text.contains("e1000_intr"), "\(text)")
         #expect(text.contains("loads 1"), "\(text)")
+    }
+}
+
+@Suite("Crossings in the Nooks demo", .serialized)
+struct DemoCrossingTests {
+    static func demoSession() throws -> DebugSession {
+        let kernel = try Images.kernel()
+        let mods = ["e1000.ko", "buggy_null.ko"].map { Images.root + "/guest-images/build/modules/" + $0 }
+        let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: "selftest=0 nooks=e1000,buggy_null workload=demo ping=2 udp=0 count=3 trigger=2",
+                                            initrd: mods.joined(separator: ","), memoryBytes: 128 << 20)
+        var cfg = MachineConfig()
+        cfg.echoSerial = false
+        let m = Machine(config: cfg)
+        try m.load(plan)
+        let s = DebugSession(machine: m, symbols: SymbolTable(files: [(try ELFFile(path: kernel), 0)]))
+        mods.forEach { s.addModuleFile(path: $0) }
+        return s
+    }
+
+    @Test("break crossing into a domain shows the target, the wrapper, the stack swap and the TLB effect")
+    func crossingDetail() throws {
+        let d = CommandInterpreter(session: try Self.demoSession())
+        _ = d.execute("break crossing e1000")
+        let out = d.execute("continue")
+        #expect(out.contains("crossing (call): kernel -> e1000"), "\(out)")
+        #expect(out.contains("target init_module"), "\(out)")
+        #expect(out.contains("stack swap: esp 0x"), "\(out)")
+        #expect(out.contains("entries dropped by this CR3 load"), "\(out)")
+        #expect(d.execute("domains").contains("e1000"))
+    }
+
+    @Test("a backtrace from inside an isolated driver reaches the kernel caller across the stack swap")
+    func backtraceAcrossDomains() throws {
+        let d = CommandInterpreter(session: try Self.demoSession())
+        _ = d.execute("break e1000_xmit_frame")
+        #expect(d.execute("continue").contains("<e1000_xmit_frame>"))
+        let bt = d.execute("bt")
+        #expect(bt.contains("#0  0x") && bt.contains("[e1000]"), "\(bt)")
+        #expect(bt.contains("dev_queue_xmit") && bt.contains("on the kernel stack"), "\(bt)")
+    }
+
+    @Test("the debugger follows the buggy driver through its fault and reload")
+    func followsRecovery() throws {
+        let s = try Self.demoSession()
+        let d = CommandInterpreter(session: s)
+        _ = d.execute("break nooks_recover")
+        let out = d.execute("continue")
+        #expect(out.contains("<nooks_recover>"), "\(out)")
+        let before = s.loadedModules.first { $0.name == "buggy_null" }
+        _ = d.execute("delete")
+        #expect(d.execute("continue").contains("machine exited: powerOff"))
+        _ = before
     }
 }
