@@ -65,7 +65,7 @@ import Testing
         #expect(ATAIdentify.string(id, word: 10, words: 10) == "NE00001")
         #expect(word(1) == 20 && word(3) == 16 && word(6) == 63)
         #expect(word(49) & 0x200 != 0, "LBA")
-        #expect(word(49) & 0x100 == 0, "no DMA advertised")
+        #expect(word(49) & 0x100 != 0 && word(63) == 0x07 && word(88) == 0x3F, "DMA advertised, no mode selected")
         #expect(word(60) | word(61) << 16 == 20160)
         #expect(word(100) == 20160 && word(101) == 0)
         #expect(word(47) == 0x8010 && word(59) == 0x110)

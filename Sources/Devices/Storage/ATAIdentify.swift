@@ -1,8 +1,8 @@
 // ATAIdentify: the 512-byte IDENTIFY DEVICE block of the disk model and its
 // CHS geometry, modelled on the block QEMU's hw/ide builds for "QEMU HARDDISK"
-// (same words, same feature bits) except that it advertises PIO only: there is
-// no bus-master DMA behind the PIIX3 IDE function's BAR4, so the DMA words
-// (49 bit 8, 62, 63, 88) are zero and a driver never tries it.
+// (same words, same feature bits): PIO 3/4, multiword DMA 0-2 and Ultra DMA
+// 0-5 (the PIIX bus master at BAR4 moves DMA data; the UDMA timing modes
+// mean nothing to a model), with the mode chosen by SET FEATURES 03h marked.
 
 /// A disk's logical CHS geometry (QEMU's guess for a disk without a partition
 /// table: 16 heads, 63 sectors per track, cylinders from the size, 2...16383).
@@ -36,16 +36,19 @@ public enum ATAIdentify {
     /// | 10-19 | serial, 23-26 firmware, 27-46 model (ATA strings: two chars per word, first in the high byte, space padded) |
     /// | 47 | 0x8000 + 16: READ/WRITE MULTIPLE up to 16 sectors |
     /// | 48 | 1: 32-bit PIO |
-    /// | 49 | LBA (bit 9), IORDY (bit 11) |
+    /// | 49 | DMA (bit 8), LBA (bit 9), IORDY (bit 11) |
     /// | 53 | words 54-58, 64-70, 88 valid |
     /// | 54-58 | current CHS and its capacity |
     /// | 59 | 0x100 + current multiple count (if set) |
     /// | 60-61 | LBA28 capacity (at most 0x0FFFFFFF) |
+    /// | 63 | multiword DMA 0-2 supported, bit 8+n: mode n selected |
     /// | 64-68 | PIO 3/4, cycle times 120 ns |
+    /// | 88 | Ultra DMA 0-5 supported, bit 8+n: mode n selected |
     /// | 80-81 | ATA-3..6, minor 0x16 |
     /// | 82-87 | SMART, write cache, NOP; FLUSH CACHE (EXT), LBA48 (enabled in 85/86) |
     /// | 100-103 | LBA48 capacity |
-    public static func block(sectors: UInt64, geometry g: ATAGeometry, multipleSectors: Int, writeCache: Bool) -> [UInt8] {
+    public static func block(sectors: UInt64, geometry g: ATAGeometry, multipleSectors: Int, writeCache: Bool,
+                             transferMode: UInt8 = 0) -> [UInt8] {
         var w = [UInt16](repeating: 0, count: 256)
         w[0] = 0x0040
         w[1] = UInt16(g.cylinders); w[3] = UInt16(g.heads); w[6] = UInt16(g.sectorsPerTrack)
@@ -56,7 +59,7 @@ public enum ATAIdentify {
         put(model, into: &w, at: 27, words: 20)
         w[47] = 0x8000 | UInt16(ATA.maxMultipleSectors)
         w[48] = 1
-        w[49] = 1 << 11 | 1 << 9
+        w[49] = 1 << 11 | 1 << 9 | 1 << 8
         w[51] = 0x200; w[52] = 0x200
         w[53] = 1 | 1 << 1 | 1 << 2
         w[54] = UInt16(g.cylinders); w[55] = UInt16(g.heads); w[56] = UInt16(g.sectorsPerTrack)
@@ -65,6 +68,10 @@ public enum ATAIdentify {
         if multipleSectors > 0 { w[59] = 0x100 | UInt16(multipleSectors) }
         let lba28 = UInt32(min(sectors, 0x0FFF_FFFF))
         w[60] = UInt16(truncatingIfNeeded: lba28); w[61] = UInt16(truncatingIfNeeded: lba28 >> 16)
+        w[63] = 0x07
+        w[88] = 0x3F
+        if transferMode >> 3 == 4 { w[63] |= 1 << (8 + UInt16(transferMode & 7)) }
+        if transferMode >> 3 == 8 { w[88] |= 1 << (8 + UInt16(transferMode & 7)) }
         w[64] = 0x03
         w[65] = 120; w[66] = 120; w[67] = 120; w[68] = 120
         w[80] = 0xF0; w[81] = 0x16

@@ -64,6 +64,9 @@ public enum ATA {
         public static let seek: UInt8 = 0x70
         public static let executeDiagnostic: UInt8 = 0x90, initializeParameters: UInt8 = 0x91
         public static let identifyPacket: UInt8 = 0xA1
+        public static let readDMA: UInt8 = 0xC8, readDMANoRetry: UInt8 = 0xC9
+        public static let writeDMA: UInt8 = 0xCA, writeDMANoRetry: UInt8 = 0xCB
+        public static let readDMAExt: UInt8 = 0x25, writeDMAExt: UInt8 = 0x35
         public static let readMultiple: UInt8 = 0xC4, writeMultiple: UInt8 = 0xC5, setMultiple: UInt8 = 0xC6
         public static let standbyImmediate: UInt8 = 0xE0, idleImmediate: UInt8 = 0xE1
         public static let standby: UInt8 = 0xE2, idle: UInt8 = 0xE3, checkPowerMode: UInt8 = 0xE5, sleep: UInt8 = 0xE6

@@ -2,7 +2,8 @@
 // 0x1F0-0x1F7, control 0x3F6, IRQ 14) with an ATA hard disk as master and no
 // slave, as QEMU's `-drive file=disk.img,format=raw,if=ide`. This file holds
 // the registers, port decoding, the interrupt line and reset; IDECommands.swift
-// executes commands and moves PIO data. Register layout: ATARegisters.swift.
+// executes commands and moves PIO data; IDEBusMaster.swift is the PIIX
+// bus-master DMA engine. Register layout: ATARegisters.swift.
 //
 // Commands complete synchronously inside the `out` to the command register
 // (the model has no seek or rotation time); the interrupt is raised then, and
@@ -63,6 +64,12 @@ public final class IDEChannel: PortDevice, SnapshotCapable {
         public var buffer: [UInt8] = []
         public var bufferPos = 0
         public var counters = IDECounters()
+        /// The PIIX bus-master registers (IDEBusMaster.swift); kept across SRST.
+        public var busMaster = IDEBusMasterRegisters()
+        /// A DMA command waiting for the bus master's start bit.
+        public var pendingDMA: IDEPendingDMA?
+        /// Transfer mode chosen with SET FEATURES 03h (count register), 0 = default.
+        public var transferMode: UInt8 = 0
     }
 
     public typealias Snapshot = State
@@ -75,6 +82,11 @@ public final class IDEChannel: PortDevice, SnapshotCapable {
     public private(set) var disk: (any BlockBackend)?
     private let irq: (Bool) -> Void
     private var irqLevel = false
+    /// Bus-master DMA's view of guest memory (nil when not RAM); set by the machine.
+    public var dmaRead: ((UInt64, Int) -> [UInt8]?)?
+    public var dmaWrite: ((UInt64, [UInt8]) -> Bool)?
+    /// Whether the IDE function may master the bus (PCI command bit 2).
+    public var dmaAllowed: (() -> Bool)?
 
     /// `irq` drives the channel's interrupt line (IRQ 14 for the primary).
     public init(commandBase: UInt16 = 0x1F0, controlPort: UInt16 = 0x3F6, irq: @escaping (Bool) -> Void) {
@@ -158,7 +170,7 @@ public final class IDEChannel: PortDevice, SnapshotCapable {
         s.control = v
         if v & ATA.Control.srst != 0 {
             if !wasReset {
-                s.transfer = nil; s.buffer = []; s.bufferPos = 0
+                s.transfer = nil; s.buffer = []; s.bufferPos = 0; s.pendingDMA = nil
                 s.status = ATA.Status.bsy | ATA.Status.dsc
                 s.irqPending = false
                 s.counters.softResets &+= 1
@@ -173,10 +185,12 @@ public final class IDEChannel: PortDevice, SnapshotCapable {
     /// diagnostic code 01, DRDY, multiple count back to 16.
     public func reset(keepControl: Bool = false) {
         let control = keepControl ? s.control : 0
-        let counters = s.counters, geometry = s.geometry
+        let counters = s.counters, geometry = s.geometry, busMaster = s.busMaster, mode = s.transferMode
         s = State(geometry: geometry)
         s.counters = counters
         s.control = control
+        s.busMaster = busMaster
+        s.transferMode = mode
         updateLine()
     }
 
@@ -185,7 +199,10 @@ public final class IDEChannel: PortDevice, SnapshotCapable {
     /// Requests (true) or withdraws (false) an interrupt.
     func setIRQ(_ on: Bool) {
         s.irqPending = on
-        if on { s.counters.interrupts &+= 1 }
+        if on {
+            s.counters.interrupts &+= 1
+            s.busMaster.status |= BM.interrupt   // the PIIX latches every INTRQ in BMISTA
+        }
         updateLine()
     }
 
@@ -226,5 +243,8 @@ public struct IDECounters: Equatable, Sendable, Codable {
     public var ioErrors: UInt64 = 0
     /// The last command byte issued.
     public var lastCommand: UInt8 = 0
+    /// Bus-master DMA transfers completed, and those that failed (PRD table, memory, bus master off).
+    public var dmaTransfers: UInt64 = 0
+    public var dmaErrors: UInt64 = 0
     public init() {}
 }

@@ -30,6 +30,7 @@ extension IDEChannel {
         s.control &= ~ATA.Control.hob
         s.error = 0
         s.transfer = nil
+        s.pendingDMA = nil
         s.irqPending = false
         updateLine()
         switch c {
@@ -37,7 +38,8 @@ extension IDEChannel {
             guard let disk else { return }
             s.transfer = Transfer(phase: .dataIn, lba: 0, remaining: 1, blockSectors: 1, lba48: false, identify: true)
             s.buffer = ATAIdentify.block(sectors: disk.sectorCount, geometry: s.geometry,
-                                         multipleSectors: s.multipleSectors, writeCache: s.writeCache)
+                                         multipleSectors: s.multipleSectors, writeCache: s.writeCache,
+                                         transferMode: s.transferMode)
             s.bufferPos = 0
             s.status = ATA.Status.drdy | ATA.Status.dsc | ATA.Status.drq
             setIRQ(true)
@@ -51,6 +53,10 @@ extension IDEChannel {
         case Cmd.writeMultiple, Cmd.writeMultipleExt:
             guard s.multipleSectors > 0 else { abort(); return }
             startWrite(lba48: c == Cmd.writeMultipleExt, block: s.multipleSectors)
+        case Cmd.readDMA, Cmd.readDMANoRetry, Cmd.readDMAExt:
+            startDMA(toDevice: false, lba48: c == Cmd.readDMAExt)
+        case Cmd.writeDMA, Cmd.writeDMANoRetry, Cmd.writeDMAExt:
+            startDMA(toDevice: true, lba48: c == Cmd.writeDMAExt)
         case Cmd.readVerify, Cmd.readVerifyNoRetry, Cmd.readVerifyExt:
             let lba48 = c == Cmd.readVerifyExt
             guard let (lba, n) = address(lba48: lba48), inRange(lba, n) else { abort(); return }
@@ -69,6 +75,17 @@ extension IDEChannel {
             guard ATA.acceptedFeatures.contains(s.features) else { abort(); return }
             if s.features == 0x02 { s.writeCache = true }
             if s.features == 0x82 { s.writeCache = false }
+            if s.features == 0x03 {
+                // Transfer mode: 00/01 PIO default, 08+n PIO n (n <= 4), 20+n MDMA n (<= 2), 40+n UDMA n (<= 5).
+                let m = s.count
+                switch m >> 3 {
+                case 0, 1: guard m <= 0x01 || (0x08...0x0C).contains(m) else { abort(); return }
+                case 4: guard m <= 0x22 else { abort(); return }
+                case 8: guard m <= 0x45 else { abort(); return }
+                default: abort(); return
+                }
+                s.transferMode = m
+            }
             complete()
         case Cmd.initializeParameters, Cmd.seek, Cmd.standbyImmediate, Cmd.idleImmediate,
              Cmd.standby, Cmd.idle, Cmd.sleep:
