@@ -216,15 +216,11 @@ static int nooks_ndo_stop(struct net_device *dev)
 	return ndo_call(dev, NDO(stop), 1, (u32)dev, 0, 0);
 }
 
-/* nooks_ndo_xmit - hard_start_xmit through an XPC, skb tracked and granted
- * for the call; a gone driver drops the frame. */
+/* nooks_ndo_xmit - hard_start_xmit through an XPC, skb tracked (so the
+ * driver may free it); a gone driver drops the frame. */
 static int nooks_ndo_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct netdev_rec *r = netdev_rec_of(dev);
-	struct nooks_xpc_obj o[2] = {
-		{ .ptr = skb, .size = sizeof(*skb), .flags = NOOKS_OBJ_GRANT },
-		{ .ptr = skb->head, .size = skb->end - skb->head, .flags = NOOKS_OBJ_GRANT },
-	};
 	u32 a[2] = { (u32)skb, (u32)dev };
 	struct nooks_domain *d;
 	int ret;
@@ -235,7 +231,9 @@ static int nooks_ndo_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	d = r->d;		/* r may be freed by a recovery inside the call */
 	nooks_track(d, skb_type, (unsigned long)skb, sizeof(*skb), 0);
-	ret = nooks_driver_call_objs(d, (void *)r->hard_start_xmit, 2, a, o, 2);
+	/* the skb is only read by a driver sending it: no grant (a granted
+	 * page would also expose the kernel objects sharing it) */
+	ret = nooks_driver_callv(d, (void *)r->hard_start_xmit, 2, a);
 	if (ret > 0) {		/* busy: the kernel keeps the skb ... */
 		if (nooks_untrack(d, skb_type, (unsigned long)skb))
 			return 0;	/* ... unless the driver freed it anyway */
