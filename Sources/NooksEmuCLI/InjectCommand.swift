@@ -15,12 +15,20 @@ struct InjectCommand: ParsableCommand {
         commandName: "inject",
         abstract: "Fault-injection campaigns: the same faults native and isolated, outcomes per fault type.",
         discussion: """
+        Each trial draws K faults of one type (trial i gets type i mod the type count) from the seed \
+        and its index; it runs native (nooks=none) and isolated (nooks=<module>) from a snapshot taken \
+        at the workload's entry, each run bounded by an instruction budget (10x a fault-free run + 2M).
+
         Fault types: \(FaultType.allCases.map(\.rawValue).joined(separator: " ")) (also: all, code, runtime).
         Targets: \(InjectTarget.knownNames.joined(separator: " ")).
-        Presets: ci (e1000, 320 trials x 5 faults), paper (400 trials x 5 faults).
-        Every trial has a spec TARGET:SEED:TRIAL:FAULTS:TYPE; `inject --replay SPEC` re-runs it and prints
-        its serial output, `inject --replay SPEC --debug` opens the debugger at the snapshot with its code
-        faults applied.
+        Presets: ci (e1000, 320 trials x 5 faults), paper (400 trials x 5 faults). Default: 20 trials x 5.
+
+        Outcomes: crash (oops/panic, triple fault, hang), recovered (nooks: recovered and the workload ran \
+        to its end), failure (workload failed, or the extension was disabled), no-effect.
+
+        Every trial has a spec TARGET:SEED:TRIAL:FAULTS:TYPE. `inject --replay SPEC` re-runs it and prints \
+        its faults and serial output (exit status 1 if the isolated run crashed); `inject --replay SPEC \
+        --debug --mode native|isolated` opens the debugger at the snapshot with its code faults applied.
         """
     )
 

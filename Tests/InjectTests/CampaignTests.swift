@@ -103,6 +103,21 @@ struct CampaignTests {
         #expect(status == (iso.outcome == .crash ? 1 : 0))
     }
 
+    @Test("bad command lines exit with the usage status")
+    func badArguments() {
+        func status(_ args: [String]) -> Int32 {
+            do {
+                var cmd = try NooksEmuCommand.parseAsRoot(args)
+                try cmd.run()
+                return 0
+            } catch { return NooksEmuCommand.exitCode(for: error).rawValue }
+        }
+        #expect(status(["inject", "--replay", "e1000:1:x:5:text"]) == ExitStatus.usage)
+        #expect(status(["inject", "--preset", "huge"]) == ExitStatus.usage)
+        #expect(status(["inject", "--types", "text,bogus"]) == ExitStatus.usage)
+        #expect(status(["inject", "--target", "nosuch"]) == ExitStatus.usage)
+    }
+
     /// Measured on e1000, seed 1, the ci preset (320 trials x 5 faults, 2026-11-24): about 150
     /// native crashes -> 12 isolated; ~62% of native crashes recovered, ~25% detected and
     /// contained without recovery (nearly all faults that fire while the module is unloaded at
