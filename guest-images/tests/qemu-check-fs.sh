@@ -68,8 +68,8 @@ good() {
 		"$tmp/pattern.bin" || { fail "fs$fat: pattern.bin differs"; return; }
 	mdir -i "$img" '::/bin/moved directory' > /dev/null 2>&1 && { fail "fs$fat: removed dir still there"; return; }
 	mdir -i "$img" ::/src/lib > /dev/null 2>&1 && { fail "fs$fat: /src/lib still there"; return; }
-	mdir -i "$img" '::/src/kernel core' | grep -q 'SRC_4.c' || { fail "fs$fat: /src/kernel core lacks SRC_4.c"; return; }
-	mdir -i "$img" ::/bin | grep -q 'Linked Object Number 25.elf' || { fail "fs$fat: /bin lacks renamed objects"; return; }
+	mdir -b -i "$img" '::/src/kernel core' | grep -q '/SRC_4.c$' || { fail "fs$fat: /src/kernel core lacks SRC_4.c"; return; }
+	mdir -b -i "$img" ::/bin | grep -q '/Linked Object Number 25.elf$' || { fail "fs$fat: /bin lacks renamed objects"; return; }
 	echo "ok   fs$fat: $(grep '^workload: fs files=' "$tmp/fs$fat.log"); fsck clean; mtools sees RESULT.TXT, long names, pattern.bin, renames"
 }
 

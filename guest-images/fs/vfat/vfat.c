@@ -583,12 +583,16 @@ static int check_name(const char *name, int len)
 
 /*
  * make_short - the 11-byte short name of name into sn; true if the name
- * is exactly that short name (upper case 8.3): no LFN entries needed.
+ * is exactly that short name up to case, with each of base and extension
+ * in one case: then no LFN entries are needed and *ntcase gets the NT
+ * case bits (0x08 base lower case, 0x10 extension lower case) as Windows
+ * and Linux write them.
  */
-static bool make_short(const char *name, int len, u8 *sn)
+static bool make_short(const char *name, int len, u8 *sn, u8 *ntcase)
 {
-	int dot = -1, i, n;
+	int dot = -1, i, n, part;
 	bool exact = true;
+	int lower[2] = { 0, 0 }, upper[2] = { 0, 0 };
 
 	memset(sn, ' ', 11);
 	for (i = len - 1; i >= 0; i--)
@@ -599,11 +603,18 @@ static bool make_short(const char *name, int len, u8 *sn)
 	if (dot == 0)
 		dot = -1;	/* ".profile": no extension */
 	n = 0;
-	for (i = 0; i < (dot >= 0 ? dot : len); i++) {
+	for (i = 0; i < len; i++) {
 		char c = name[i];
+		part = dot >= 0 && i > dot;
+		if (i == dot) {
+			n = 8;
+			continue;
+		}
 		if (c >= 'a' && c <= 'z') {
 			c = (char)(c - 32);
-			exact = false;
+			lower[part]++;
+		} else if (c >= 'A' && c <= 'Z') {
+			upper[part]++;
 		}
 		if (c == ' ' || c == '.') {
 			exact = false;
@@ -613,39 +624,20 @@ static bool make_short(const char *name, int len, u8 *sn)
 			c = '_';
 			exact = false;
 		}
-		if (n < 8)
+		if (n < (part ? 11 : 8))
 			sn[n++] = (u8)c;
 		else
 			exact = false;
 	}
-	if (n == 0) {
-		sn[n++] = '_';
+	if (sn[0] == ' ') {
+		sn[0] = '_';
 		exact = false;
-	}
-	if (dot >= 0) {
-		n = 8;
-		for (i = dot + 1; i < len; i++) {
-			char c = name[i];
-			if (c >= 'a' && c <= 'z') {
-				c = (char)(c - 32);
-				exact = false;
-			}
-			if (c == ' ') {
-				exact = false;
-				continue;
-			}
-			if (!short_char(c)) {
-				c = '_';
-				exact = false;
-			}
-			if (n < 11)
-				sn[n++] = (u8)c;
-			else
-				exact = false;
-		}
 	}
 	if (sn[0] == 0xe5)
 		sn[0] = 0x05;
+	if ((lower[0] && upper[0]) || (lower[1] && upper[1]))
+		exact = false;		/* mixed case needs the long name */
+	*ntcase = (u8)((lower[0] ? 0x08 : 0) | (lower[1] ? 0x10 : 0));
 	return exact;
 }
 
@@ -694,7 +686,7 @@ static int unique_short(struct fat_sb *s, struct fat_inode *dir, u8 *sn)
 static int dir_add(struct fat_sb *s, struct fat_inode *dir, const char *name, int len,
 		   u8 *de, struct fat_found *f)
 {
-	u8 sn[11];
+	u8 sn[11], ntcase;
 	int nlfn = 0, err, need, k;
 	u32 slot, run_start = 0, run = 0, sector;
 	struct buffer_head *bh;
@@ -703,7 +695,8 @@ static int dir_add(struct fat_sb *s, struct fat_inode *dir, const char *name, in
 	err = check_name(name, len);
 	if (err)
 		return err;
-	if (!make_short(name, len, sn)) {
+	if (!make_short(name, len, sn, &ntcase)) {
+		ntcase = 0;
 		nlfn = (len + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS;
 		err = unique_short(s, dir, sn);
 		if (err)
@@ -734,6 +727,7 @@ static int dir_add(struct fat_sb *s, struct fat_inode *dir, const char *name, in
 	}
 	sum = lfn_checksum(sn);
 	memcpy(de, sn, 11);
+	de[12] = ntcase;
 	for (k = 0; k < need; k++) {
 		u32 sl = run_start + (u32)k;
 		u8 *e;

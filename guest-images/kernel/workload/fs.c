@@ -14,7 +14,11 @@
  *   8 readdir    count the entries of every directory
  *   9 rmdir      remove emptied directories; a full one must refuse
  *  10 result     /out/RESULT.TXT, /out/pattern.bin (byte k = (7k+3) & 255),
- *                "/out/Long File Name Written By Guest.txt"; sync; unmount
+ *                "/out/Long File Name Written By Guest.txt"
+ *  11 edge       error codes (bad names, 255/256-char names, EEXIST, ENOTDIR,
+ *                EISDIR, EBUSY, ".."), a hole, a case-only rename, a
+ *                directory of 200 long-named entries created and removed
+ *  12 sync       then unmount
  *
  * Output: "workload: fs round <i> ok|FAIL <err>", "workload: fs files=N
  * bytes=B checksum=0x... PASS|FAIL".
@@ -421,6 +425,93 @@ static int remove_dirs(void)
 	return err ? err : verify_all();
 }
 
+/* expect_err - a call must return want; else report it. */
+static int expect_err(const char *what, int got, int want)
+{
+	if (got == want)
+		return 0;
+	printk("workload: fs edge %s: got %d, want %d\n", what, got, want);
+	return -EIO;
+}
+
+/* open_err - the error of vfs_open (0 if it opened; the file is closed). */
+static int open_err(const char *path, unsigned int flags)
+{
+	int err;
+	struct vfs_file *f = vfs_open(path, flags, &err);
+
+	if (f)
+		vfs_close(f);
+	return f ? 0 : err;
+}
+
+/* edge - error codes, long names, holes, a directory of many entries. */
+static int edge(void)
+{
+	char name[300], p2[300];
+	struct vfs_file *f;
+	struct vfs_stat st;
+	int err = 0, i, n;
+
+	/* a 255-character name */
+	strcpy(name, "/");
+	for (i = 1; i <= 255; i++)
+		name[i] = (char)('a' + i % 26);
+	name[256] = 0;
+	err |= expect_err("create 255", open_err(name, O_WRONLY | O_CREAT), 0);
+	err |= expect_err("stat 255", vfs_stat(name, &st), 0);
+	err |= expect_err("unlink 255", vfs_unlink(name), 0);
+	name[256] = 'x';
+	name[257] = 0;
+	err |= expect_err("create 256", open_err(name, O_WRONLY | O_CREAT), -ENAMETOOLONG);
+	err |= expect_err("bad char", open_err("/bad?name", O_WRONLY | O_CREAT), -EINVAL);
+	err |= expect_err("trailing dot", open_err("/dot.", O_WRONLY | O_CREAT), -EINVAL);
+	err |= expect_err("missing", open_err("/no/such/file", O_RDONLY), -ENOENT);
+	err |= expect_err("dotdot", open_err("/src/../out", O_RDONLY), -EINVAL);
+	err |= expect_err("slashes", open_err("//out/./RESULT.TXT", O_RDONLY), 0);
+	err |= expect_err("case", open_err("/OUT/result.txt", O_RDONLY), 0);
+	err |= expect_err("excl", open_err("/out/RESULT.TXT", O_WRONLY | O_CREAT | O_EXCL), -EEXIST);
+	err |= expect_err("mkdir exists", vfs_mkdir("/out"), -EEXIST);
+	err |= expect_err("rmdir file", vfs_rmdir("/out/RESULT.TXT"), -ENOTDIR);
+	err |= expect_err("unlink dir", vfs_unlink("/out"), -EISDIR);
+	err |= expect_err("file as dir", open_err("/out/RESULT.TXT/x", O_RDONLY), -ENOTDIR);
+	err |= expect_err("write dir", open_err("/out", O_WRONLY), -EISDIR);
+	f = vfs_open("/out/RESULT.TXT", O_RDONLY, &n);
+	err |= expect_err("unlink open", vfs_unlink("/out/RESULT.TXT"), -EBUSY);
+	if (f)
+		vfs_close(f);
+	/* a hole: seek past the end and write; the gap reads as zeros */
+	f = vfs_open("/hole.bin", O_RDWR | O_CREAT | O_TRUNC, &n);
+	if (!f)
+		return n;
+	vfs_lseek(f, 5000, 0);
+	err |= expect_err("hole write", (int)vfs_write(f, "end", 3), 3);
+	vfs_lseek(f, 0, 0);
+	n = (int)vfs_read(f, buf, 6000);
+	err |= expect_err("hole size", n, 5003);
+	for (i = 0; i < 5000 && n == 5003; i++)
+		if (buf[i]) {
+			err |= expect_err("hole zeros", i, -1);
+			break;
+		}
+	vfs_close(f);
+	err |= expect_err("rename case", vfs_rename("/hole.bin", "/HOLE.bin"), 0);
+	err |= expect_err("unlink renamed", vfs_unlink("/hole.bin"), 0);
+	/* a directory that grows over many clusters, then empties */
+	err |= expect_err("mkdir many", vfs_mkdir("/many"), 0);
+	for (i = 0; i < 200 && !err; i++) {
+		snprintf(p2, sizeof(p2), "/many/entry number %d with a long name.txt", i);
+		err |= expect_err("create many", open_err(p2, O_WRONLY | O_CREAT), 0);
+	}
+	err |= expect_err("readdir many", list_dir("/many", false), 200);
+	for (i = 0; i < 200 && !err; i++) {
+		snprintf(p2, sizeof(p2), "/many/entry number %d with a long name.txt", i);
+		err |= expect_err("unlink many", vfs_unlink(p2), 0);
+	}
+	err |= expect_err("rmdir many", vfs_rmdir("/many"), 0);
+	return err ? -EIO : 0;
+}
+
 /* result - files for the host to check. */
 static int result(u32 checksum)
 {
@@ -528,7 +619,8 @@ bool workload_fs(void)
 		if (files[i].live)
 			checksum = fnv(checksum ^ files[i].sum, (const u8 *)&files[i].size, 4);
 	ROUND(10, result(checksum));
-	ROUND(11, vfs_sync());
+	ROUND(11, edge());
+	ROUND(12, vfs_sync());
 	fs_umount_default();
 	printk("workload: fs files=%lu bytes=%lu checksum=0x%08x %s\n", nfiles, total_bytes,
 	       checksum, pass ? "PASS" : "FAIL");
