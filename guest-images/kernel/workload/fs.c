@@ -581,7 +581,7 @@ void fs_umount_default(void)
 /* workload_fs - see fsweb.h. */
 bool workload_fs(void)
 {
-	unsigned long i;
+	unsigned long i, loop, loops = cmdline_get_ulong("loops", 1), base;
 	u32 checksum = 0;
 	int err;
 	bool pass = true;
@@ -589,6 +589,7 @@ bool workload_fs(void)
 	nfiles = cmdline_get_ulong("files", 24);
 	if (nfiles > MAX_FILES / 2)
 		nfiles = MAX_FILES / 2;
+	base = nfiles;
 	files = kzalloc(MAX_FILES * sizeof(*files), GFP_KERNEL);
 	buf = kmalloc(8192, GFP_KERNEL);
 	buf2 = kmalloc(8192 + MAXSIZE, GFP_KERNEL);
@@ -608,13 +609,17 @@ bool workload_fs(void)
 	/* every round runs even after a failure: a damaged volume exercises the error paths */
 #define ROUND(n, call) do { err = (call); round_result("fs", n, err); pass &= !err; } while (0)
 	ROUND(2, host_files());
-	ROUND(3, untar());
-	ROUND(4, verify_all());
-	ROUND(5, compile());
-	ROUND(6, rename_all());
-	ROUND(7, modify());
-	ROUND(8, count_entries());
-	ROUND(9, remove_dirs());
+	for (loop = 0; loop < loops; loop++) {	/* loops=N: the build N times */
+		nfiles = base;
+		memset(files, 0, MAX_FILES * sizeof(*files));
+		ROUND(3, untar());
+		ROUND(4, verify_all());
+		ROUND(5, compile());
+		ROUND(6, rename_all());
+		ROUND(7, modify());
+		ROUND(8, count_entries());
+		ROUND(9, remove_dirs());
+	}
 	for (i = 0; i < nfiles; i++)
 		if (files[i].live)
 			checksum = fnv(checksum ^ files[i].sum, (const u8 *)&files[i].size, 4);
