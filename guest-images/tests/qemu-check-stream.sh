@@ -10,6 +10,7 @@
 #            the guest's e1000 must send all 500)
 #   *_lossy  512 KiB each way with tcpdrop=40 (every 40th segment lost in
 #            each direction inside the guest's TCP)
+#   tcprecv_stall  the guest reads nothing for 3 s (zero window), then 1 MiB
 #
 # usage: tests/qemu-check-stream.sh [BUILD_DIR]   (default: guest-images/build)
 set -u
@@ -100,6 +101,8 @@ tcprecv tcprecv $bytes
 # every 40th segment lost each way: retransmissions, out-of-order input
 tcpsend tcpsend_lossy $((512 << 10)) tcpdrop=40
 tcprecv tcprecv_lossy $((512 << 10)) tcpdrop=40
+# the guest reads nothing for 3 s: its window closes, then reopens
+tcprecv tcprecv_stall $((1 << 20)) stall=3
 
 # udpsend: a host sink counting datagrams
 p=$(freeport)

@@ -7,7 +7,9 @@
  *   mode=tcprecv bytes=B port=P          listen on P, accept one connection,
  *                                        receive until end of stream (PASS if
  *                                        at least B bytes, B=0: any; waits
- *                                        netwait=S seconds for it, default 60)
+ *                                        netwait=S seconds for it, default 60;
+ *                                        stall=S: read nothing for the first
+ *                                        S seconds: the window closes)
  *
  * Data byte k of a stream is (k * 7 + 3) & 255 (the host side checks or
  * sends the same pattern).  Output: "workload: netstream <mode> bytes=N
@@ -144,6 +146,12 @@ static bool tcp_recv_stream(unsigned long bytes, u16 port)
 		schedule();
 	start = jiffies;
 	if (s) {
+		/* stall=S: read nothing for S seconds, so our window closes */
+		unsigned long stall = jiffies + cmdline_get_ulong("stall", 0) * HZ;
+		while (time_before(jiffies, stall)) {
+			ksock_poll();
+			schedule();
+		}
 		while ((n = ksock_recv(s, buf, 4096, 0)) > 0) {
 			for (k = 0; k < n; k++)
 				bad += buf[k] != PAT(done + (unsigned long)k);
