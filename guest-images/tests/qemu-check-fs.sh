@@ -15,7 +15,7 @@ tmp=$(mktemp -d "$build/check-fs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export MTOOLS_SKIP_CHECK=1 PATH=$PATH:/usr/sbin
 fails=0
-mods=(--module "$build/modules/ide.ko" --module "$build/modules/vfat.ko")
+ideargs=""
 
 fail() {
 	echo "FAIL $1"
@@ -27,7 +27,8 @@ boot() {
 	local name=$1 img=$2 disk=()
 	shift 2
 	[ "$img" != - ] && disk=(--qemu -drive --qemu "file=$img,format=raw,if=ide")
-	"$run" --timeout 240 --log "$tmp/$name.log" "${mods[@]}" "${disk[@]}" \
+	"$run" --timeout 240 --log "$tmp/$name.log" --module "$build/modules/ide.ko$ideargs" \
+		--module "$build/modules/vfat.ko" "${disk[@]}" \
 		"$build/kernel.elf" selftest=0 "$@" > /dev/null 2>&1 < /dev/null
 	status=$?
 	if grep -Eq 'Oops|Kernel panic' "$tmp/$name.log"; then
@@ -38,39 +39,42 @@ boot() {
 	return 0
 }
 
-# good FAT: workload=fs PASS, then the host-side checks
+# good FAT [TAG IDEARGS]: workload=fs PASS, then the host-side checks
 good() {
 	local fat=$1 img="$tmp/fat$1.img" line
+	local n=fs$fat${2:-}
 	"$here/mkdisk.sh" "$img" "$fat" > /dev/null || { fail "mkdisk FAT$fat"; return; }
-	boot "fs$fat" "$img" workload=fs || return
-	if [ "$status" -ne 0 ] || ! grep -q '^workload: fs files=.* PASS$' "$tmp/fs$fat.log"; then
-		fail "fs$fat: status $status"
-		grep -E '^workload: (fs|PASS|FAIL)' "$tmp/fs$fat.log" | grep -v ' ok$' | head -8
+	ideargs=${3:-}
+	boot "$n" "$img" workload=fs || { ideargs=""; return; }
+	ideargs=
+	if [ "$status" -ne 0 ] || ! grep -q '^workload: fs files=.* PASS$' "$tmp/$n.log"; then
+		fail "$n: status $status"
+		grep -E '^workload: (fs|PASS|FAIL)' "$tmp/$n.log" | grep -v ' ok$' | head -8
 		return
 	fi
 	if ! fsck.vfat -n "$img" > "$tmp/fsck$fat.txt" 2>&1; then
-		fail "fs$fat: fsck.vfat reports errors"
+		fail "$n: fsck.vfat reports errors"
 		cat "$tmp/fsck$fat.txt"
 		return
 	fi
-	line="fs workload $(sed -n 's/^workload: fs \(files=.*\) PASS$/\1/p' "$tmp/fs$fat.log")"
+	line="fs workload $(sed -n 's/^workload: fs \(files=.*\) PASS$/\1/p' "$tmp/$n.log")"
 	if [ "$(mtype -i "$img" ::/out/RESULT.TXT)" != "$line" ]; then
-		fail "fs$fat: RESULT.TXT is '$(mtype -i "$img" ::/out/RESULT.TXT)', want '$line'"
+		fail "$n: RESULT.TXT is '$(mtype -i "$img" ::/out/RESULT.TXT)', want '$line'"
 		return
 	fi
 	if [ "$(mtype -i "$img" '::/out/Long File Name Written By Guest.txt')" != \
 	     "nooks-emu wrote this through vfat.ko and ide.ko" ]; then
-		fail "fs$fat: long-name file missing or wrong"
+		fail "$n: long-name file missing or wrong"
 		return
 	fi
 	mcopy -n -i "$img" ::/out/pattern.bin "$tmp/pattern.bin" &&
 	python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.exit(d != bytes(((k*7+3)&255) for k in range(100000)))' \
-		"$tmp/pattern.bin" || { fail "fs$fat: pattern.bin differs"; return; }
-	mdir -i "$img" '::/bin/moved directory' > /dev/null 2>&1 && { fail "fs$fat: removed dir still there"; return; }
-	mdir -i "$img" ::/src/lib > /dev/null 2>&1 && { fail "fs$fat: /src/lib still there"; return; }
-	mdir -b -i "$img" '::/src/kernel core' | grep -q '/SRC_4.c$' || { fail "fs$fat: /src/kernel core lacks SRC_4.c"; return; }
-	mdir -b -i "$img" ::/bin | grep -q '/Linked Object Number 25.elf$' || { fail "fs$fat: /bin lacks renamed objects"; return; }
-	echo "ok   fs$fat: $(grep '^workload: fs files=' "$tmp/fs$fat.log"); fsck clean; mtools sees RESULT.TXT, long names, pattern.bin, renames"
+		"$tmp/pattern.bin" || { fail "$n: pattern.bin differs"; return; }
+	mdir -i "$img" '::/bin/moved directory' > /dev/null 2>&1 && { fail "$n: removed dir still there"; return; }
+	mdir -i "$img" ::/src/lib > /dev/null 2>&1 && { fail "$n: /src/lib still there"; return; }
+	mdir -b -i "$img" '::/src/kernel core' | grep -q '/SRC_4.c$' || { fail "$n: /src/kernel core lacks SRC_4.c"; return; }
+	mdir -b -i "$img" ::/bin | grep -q '/Linked Object Number 25.elf$' || { fail "$n: /bin lacks renamed objects"; return; }
+	echo "ok   $n: $(grep '^workload: fs files=' "$tmp/$n.log"); fsck clean; mtools sees RESULT.TXT, long names, pattern.bin, renames"
 }
 
 # bad NAME IMAGE PATTERN: the guest must not oops or hang, and print PATTERN
@@ -92,6 +96,7 @@ bad() {
 good 32
 good 16
 good 12
+good 32 _irq ' irq=1'     # interrupt-driven ide.ko
 
 # no disk: ide.ko refuses to load, the mount fails, no hang
 bad nodisk - '^workload: fs mount vfat on 0300: -19$'

@@ -1,11 +1,14 @@
 /*
- * drivers/block/ide.c - ATA disk on the primary IDE channel, PIO, polled
- * (the drive's interrupt is masked with nIEN; every wait has a jiffies
- * deadline and an iteration bound, so a missing or broken disk fails with
- * -EIO instead of hanging).  Registers block major 3 (IDE0_MAJOR).
+ * drivers/block/ide.c - ATA disk on the primary IDE channel, PIO.  Polled
+ * by default (the drive's interrupt masked with nIEN, waits spin); with
+ * irq=1 the drive interrupts on IRQ 14 and waits sleep in schedule()
+ * between looks at the status (the handler only acknowledges and counts,
+ * so a lost interrupt costs a timer tick, not a hang).  Every wait has a
+ * jiffies deadline and an iteration bound: a missing or broken disk fails
+ * with -EIO.  Registers block major 3 (IDE0_MAJOR).
  *
  * Module args: drive=0|1 (master/slave, default 0), timeout=N (jiffies per
- * command, default 300), debug=1.
+ * command, default 300), irq=0|1 (default 0), debug=1.
  *
  * Primary channel registers (command block 0x1F0, control 0x3F6):
  *
@@ -24,9 +27,11 @@
 #include <asm/io.h>
 #include <linux/blkdev.h>
 #include <linux/errno.h>
+#include <linux/interrupt.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #define IDE_BASE 0x1f0
@@ -55,13 +60,19 @@
 static int drive;
 static int timeout = 300;
 static int debug;
+static int irq;
+MODULE_PARM(irq, "i");
 MODULE_PARM(drive, "i");
 MODULE_PARM(timeout, "i");
 MODULE_PARM(debug, "i");
 
+#define IDE_IRQ 14
+
 static u32 nr_sectors;
 static char model[41];
-static unsigned long errors;
+static unsigned long errors, interrupts;
+static bool irq_registered;
+static int ide_dev_id;			/* the dev_id of our IRQ handler */
 
 /* delay400 - the 400 ns a status read needs after a command (4 alt reads). */
 static void delay400(void)
@@ -83,7 +94,7 @@ static int wait_status(u8 mask, u8 want)
 	u8 st;
 
 	for (;;) {
-		st = inb(REG_STATUS);
+		st = irq_registered ? inb(IDE_CTRL) : inb(REG_STATUS);	/* alt status: no ack */
 		if (st == 0xff)		/* floating bus: no drive */
 			return -EIO;
 		if (!(st & ST_BSY)) {
@@ -94,7 +105,19 @@ static int wait_status(u8 mask, u8 want)
 		}
 		if (!time_before(jiffies, end) || ++spins > 50000000ul)
 			return -EIO;
+		if (irq_registered)
+			schedule();	/* until the drive's interrupt (or a tick) */
 	}
+}
+
+/* ide_intr - IRQ 14: reading the status acknowledges the drive. */
+static void ide_intr(int line, void *dev_id, struct pt_regs *regs)
+{
+	(void)line;
+	(void)dev_id;
+	(void)regs;
+	(void)inb(REG_STATUS);
+	interrupts++;
 }
 
 /* select_lba - select the drive with LBA bits 27..24 and load the registers. */
@@ -252,11 +275,27 @@ static int __init ide_init(void)
 		printk("ide: no ATA disk on primary %s (%d)\n", drive ? "slave" : "master", err);
 		return err;
 	}
-	printk("ide: hd%c: %s, %u sectors (%u MiB), LBA28 PIO polled\n", 'a' + drive, model,
-	       nr_sectors, nr_sectors / 2048);
+	printk("ide: hd%c: %s, %u sectors (%u MiB), LBA28 PIO %s\n", 'a' + drive, model,
+	       nr_sectors, nr_sectors / 2048, irq ? "IRQ 14" : "polled");
+	if (irq) {
+		err = request_irq(IDE_IRQ, ide_intr, SA_INTERRUPT, "ide", &ide_dev_id);
+		if (err) {
+			printk("ide: IRQ %d busy (%d): polling\n", IDE_IRQ, err);
+		} else {
+			irq_registered = true;
+			(void)inb(REG_STATUS);
+			outb(0x00, IDE_CTRL);		/* nIEN off: the drive interrupts */
+		}
+	}
 	err = register_blkdev(IDE0_MAJOR, "ide", &ide_ops, NULL, nr_sectors);
-	if (err)
+	if (err) {
 		printk("ide: register_blkdev failed %d\n", err);
+		if (irq_registered) {
+			outb(0x02, IDE_CTRL);
+			free_irq(IDE_IRQ, &ide_dev_id);
+			irq_registered = false;
+		}
+	}
 	return err;
 }
 
@@ -265,8 +304,13 @@ static void __exit ide_exit(void)
 {
 	ide_flush(NULL);
 	unregister_blkdev(IDE0_MAJOR, "ide");
+	if (irq_registered) {
+		outb(0x02, IDE_CTRL);			/* nIEN: quiet again */
+		free_irq(IDE_IRQ, &ide_dev_id);
+		irq_registered = false;
+	}
 	if (debug || errors)
-		printk("ide: unloaded, %lu errors\n", errors);
+		printk("ide: unloaded, %lu errors, %lu interrupts\n", errors, interrupts);
 }
 
 module_init(ide_init);
