@@ -67,6 +67,10 @@ good() {
 		fail "$n: long-name file missing or wrong"
 		return
 	fi
+	if [ "$(mtype -i "$img" ::/out/abort.txt)" != "written before the abort" ]; then
+		fail "$n: /out/abort.txt (written before vfs_abort) missing or wrong"
+		return
+	fi
 	mcopy -n -i "$img" ::/out/pattern.bin "$tmp/pattern.bin" &&
 	python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.exit(d != bytes(((k*7+3)&255) for k in range(100000)))' \
 		"$tmp/pattern.bin" || { fail "$n: pattern.bin differs"; return; }
@@ -74,7 +78,7 @@ good() {
 	mdir -i "$img" ::/src/lib > /dev/null 2>&1 && { fail "$n: /src/lib still there"; return; }
 	mdir -b -i "$img" '::/src/kernel core' | grep -q '/SRC_4.c$' || { fail "$n: /src/kernel core lacks SRC_4.c"; return; }
 	mdir -b -i "$img" ::/bin | grep -q '/Linked Object Number 25.elf$' || { fail "$n: /bin lacks renamed objects"; return; }
-	echo "ok   $n: $(grep '^workload: fs files=' "$tmp/$n.log"); fsck clean; mtools sees RESULT.TXT, long names, pattern.bin, renames"
+	echo "ok   $n: $(grep '^workload: fs files=' "$tmp/$n.log"); fsck clean; mtools sees RESULT.TXT, abort.txt, long names, pattern.bin, renames"
 }
 
 # bad NAME IMAGE PATTERN: the guest must not oops or hang, and print PATTERN

@@ -110,7 +110,11 @@ struct file_system_type {
 	struct file_system_type *next;	/* VFS */
 };
 
-/* register_filesystem / unregister_filesystem - 0, -EBUSY, -EINVAL. */
+/*
+ * register_filesystem / unregister_filesystem - 0, -EBUSY, -EINVAL.  A
+ * second type of the same name replaces the first (a reloaded module)
+ * unless the first is mounted.
+ */
 int register_filesystem(struct file_system_type *fs);
 int unregister_filesystem(struct file_system_type *fs);
 
@@ -120,11 +124,22 @@ int vfs_mount(const char *type, kdev_t dev);
 int vfs_umount(void);
 /* vfs_mounted - is something mounted? */
 bool vfs_mounted(void);
+/*
+ * vfs_abort - forget the mount without calling into its file system (its
+ * module crashed and is being released): the volume's dirty buffers are
+ * written first (sync_dev: the buffer cache is the kernel's, so this works
+ * with the module dead), the VFS inodes are dropped without put_inode,
+ * files still open return -EIO (close just frees them).  The type stays
+ * registered; a reloaded module registering the same name replaces it, and
+ * the volume can be mounted again.  0 or -EINVAL (nothing mounted).
+ */
+int vfs_abort(const char *why);
 
 struct vfs_file {
 	struct vfs_inode *inode;
 	loff_t pos;
 	unsigned int flags;
+	unsigned int gen;		/* the mount it was opened on */
 };
 
 struct vfs_file *vfs_open(const char *path, unsigned int flags, int *err);

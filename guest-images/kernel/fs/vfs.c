@@ -3,6 +3,7 @@
  * types, the one mount at "/", path lookup, the in-use inode list and open
  * files.  Path components "." are skipped; ".." is refused (-EINVAL).
  */
+#include <linux/blkdev.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -14,17 +15,28 @@ static struct file_system_type *fs_types;
 static struct super_block *root_sb;
 static struct vfs_inode *inodes;	/* in use (the root is not on it) */
 static unsigned int open_files;
+static unsigned int mount_gen = 1;	/* changes at every mount and abort */
+
+/* stale - was f opened on a mount that is gone (aborted)? */
+static bool stale(const struct vfs_file *f)
+{
+	return !root_sb || f->gen != mount_gen;
+}
 
 /* register_filesystem - see linux/vfs.h. */
 int register_filesystem(struct file_system_type *fs)
 {
-	struct file_system_type *p;
+	struct file_system_type **p;
 
 	if (!fs || !fs->name || !fs->mount)
 		return -EINVAL;
-	for (p = fs_types; p; p = p->next)
-		if (p == fs || !strcmp(p->name, fs->name))
-			return -EBUSY;
+	for (p = &fs_types; *p; p = &(*p)->next)
+		if (*p == fs || !strcmp((*p)->name, fs->name)) {
+			if (root_sb && root_sb->s_type == *p)
+				return -EBUSY;
+			*p = (*p)->next;	/* replaced (a reloaded module) */
+			break;
+		}
 	fs->next = fs_types;
 	fs_types = fs;
 	return 0;
@@ -81,6 +93,31 @@ int vfs_mount(const char *type, kdev_t dev)
 		return err;
 	}
 	root_sb = sb;
+	mount_gen++;
+	return 0;
+}
+
+/* vfs_abort - see linux/vfs.h. */
+int vfs_abort(const char *why)
+{
+	struct super_block *sb = root_sb;
+	struct vfs_inode *i, *n;
+	int err;
+
+	if (!sb)
+		return -EINVAL;
+	err = sync_dev(sb->s_dev);
+	printk("vfs: mount of %s on %04x aborted (%s); sync %d, %u file(s) left open\n",
+	       sb->s_type->name, sb->s_dev, why ? why : "?", err, open_files);
+	for (i = inodes; i; i = n) {
+		n = i->i_next;
+		kfree(i);
+	}
+	inodes = NULL;
+	kfree(sb->s_root);
+	kfree(sb);
+	root_sb = NULL;
+	mount_gen++;
 	return 0;
 }
 
@@ -97,8 +134,8 @@ int vfs_umount(void)
 
 	if (!sb)
 		return -EINVAL;
-	if (open_files || inodes)
-		return -EBUSY;
+	if (inodes)
+		return -EBUSY;		/* files of this mount are open */
 	vfs_sync();
 	if (sb->s_op->put_super)
 		sb->s_op->put_super(sb);
@@ -300,6 +337,7 @@ struct vfs_file *vfs_open(const char *path, unsigned int flags, int *err)
 	}
 	f->inode = inode;
 	f->flags = flags;
+	f->gen = mount_gen;
 	open_files++;
 	if (err)
 		*err = 0;
@@ -319,6 +357,8 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t count)
 
 	if (!f || (f->flags & 3) == O_WRONLY)
 		return -EBADF;
+	if (stale(f))
+		return -EIO;
 	if (S_ISDIR(f->inode->i_mode))
 		return -EISDIR;
 	n = root_sb->s_op->read(f->inode, buf, count, f->pos);
@@ -334,6 +374,8 @@ ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t count)
 
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
+	if (stale(f))
+		return -EIO;
 	if (f->flags & O_APPEND)
 		f->pos = f->inode->i_size;
 	n = root_sb->s_op->write(f->inode, buf, count, f->pos);
@@ -349,6 +391,8 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 
 	if (!f)
 		return -EBADF;
+	if (stale(f))
+		return -EIO;
 	base = whence == 0 ? 0 : whence == 1 ? f->pos : whence == 2 ? f->inode->i_size : -1;
 	if (base < 0 || base + off < 0)
 		return -EINVAL;
@@ -361,6 +405,8 @@ int vfs_ftruncate(struct vfs_file *f, loff_t size)
 {
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
+	if (stale(f))
+		return -EIO;
 	if (S_ISDIR(f->inode->i_mode))
 		return -EISDIR;
 	if (size < 0)
@@ -373,6 +419,8 @@ int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
 	if (!f)
 		return -EBADF;
+	if (stale(f))
+		return -EIO;
 	if (!S_ISDIR(f->inode->i_mode))
 		return -ENOTDIR;
 	return root_sb->s_op->readdir(f->inode, &f->pos, ent);
@@ -383,7 +431,8 @@ int vfs_close(struct vfs_file *f)
 {
 	if (!f)
 		return -EBADF;
-	iput(f->inode);
+	if (!stale(f))
+		iput(f->inode);	/* (an aborted mount's inodes are gone already) */
 	kfree(f);
 	open_files--;
 	return 0;

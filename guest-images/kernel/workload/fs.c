@@ -18,7 +18,9 @@
  *  11 edge       error codes (bad names, 255/256-char names, EEXIST, ENOTDIR,
  *                EISDIR, EBUSY, ".."), a hole, a case-only rename, a
  *                directory of 200 long-named entries created and removed
- *  12 sync       then unmount
+ *  12 abort      vfs_abort (what recovery of a crashed vfat.ko does): an
+ *                unsynced file survives, open files fail with -EIO, remount
+ *  13 sync       then unmount
  *
  * Output: "workload: fs round <i> ok|FAIL <err>", "workload: fs files=N
  * bytes=B checksum=0x... PASS|FAIL".
@@ -512,6 +514,44 @@ static int edge(void)
 	return err ? -EIO : 0;
 }
 
+/*
+ * abort_remount - what recovery of a crashed file system module does to
+ * the VFS: a file written but not synced, the mount aborted (dirty buffers
+ * written by the kernel), an open file then fails with -EIO, the volume
+ * mounts again and the file is there (the host checks /out/abort.txt too).
+ */
+static int abort_remount(void)
+{
+	static const char text[] = "written before the abort\n";
+	struct vfs_file *f, *g;
+	int err, n;
+
+	f = vfs_open("/out/abort.txt", O_WRONLY | O_CREAT | O_TRUNC, &err);
+	if (!f)
+		return err;
+	n = (int)vfs_write(f, text, sizeof(text) - 1);
+	vfs_close(f);
+	if (n != (int)sizeof(text) - 1)
+		return -EIO;
+	g = vfs_open("/out/RESULT.TXT", O_RDONLY, &err);
+	if (!g)
+		return err;
+	err = vfs_abort("workload test");
+	err |= expect_err("read after abort", (int)vfs_read(g, buf, 16), -EIO);
+	vfs_close(g);
+	if (err)
+		return -EIO;
+	err = fs_mount_default();
+	if (err)
+		return err;
+	f = vfs_open("/out/abort.txt", O_RDONLY, &err);
+	if (!f)
+		return err;
+	n = (int)vfs_read(f, buf, 100);
+	vfs_close(f);
+	return n == (int)sizeof(text) - 1 && !memcmp(buf, text, (size_t)n) ? 0 : -EIO;
+}
+
 /* result - files for the host to check. */
 static int result(u32 checksum)
 {
@@ -625,7 +665,8 @@ bool workload_fs(void)
 			checksum = fnv(checksum ^ files[i].sum, (const u8 *)&files[i].size, 4);
 	ROUND(10, result(checksum));
 	ROUND(11, edge());
-	ROUND(12, vfs_sync());
+	ROUND(12, abort_remount());
+	ROUND(13, vfs_sync());
 	fs_umount_default();
 	printk("workload: fs files=%lu bytes=%lu checksum=0x%08x %s\n", nfiles, total_bytes,
 	       checksum, pass ? "PASS" : "FAIL");
