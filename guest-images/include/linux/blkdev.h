@@ -40,7 +40,9 @@ struct block_device_operations {
 
 /*
  * register_blkdev - give major to ops (priv is passed back on every call;
- * nr_sectors is the disk size).  0, -EBUSY if taken, -EINVAL.
+ * nr_sectors is the disk size).  0, -EBUSY if taken by another name,
+ * -EINVAL.  The same name again replaces the old registration (a driver
+ * reloaded after a crash) and keeps the cached buffers, dirty ones too.
  */
 int register_blkdev(unsigned int major, const char *name,
 		    const struct block_device_operations *ops, void *priv, u32 nr_sectors);

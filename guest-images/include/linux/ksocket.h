@@ -71,6 +71,8 @@ struct net_service {
 	unsigned long requests;		/* answered so far (the service counts) */
 	struct net_service *next;	/* kernel */
 };
+/* register_net_service - 0 or -EINVAL; a service of the same name is
+ * replaced (a module reloaded after a crash). */
 int register_net_service(struct net_service *svc);
 int unregister_net_service(struct net_service *svc);
 /* net_service_find - the registered service called name, or NULL. */

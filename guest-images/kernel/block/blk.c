@@ -11,7 +11,7 @@
 #include <linux/string.h>
 
 struct blkdev_entry {
-	const char *name;
+	char name[16];			/* a copy: the driver's string may go away */
 	const struct block_device_operations *ops;
 	void *priv;
 	u32 nr_sectors;
@@ -72,11 +72,16 @@ int register_blkdev(unsigned int major, const char *name,
 {
 	if (major == 0 || major >= MAX_BLKDEV || !ops || !name || !ops->read)
 		return -EINVAL;
-	if (blkdevs[major].ops)
-		return -EBUSY;
+	if (blkdevs[major].ops) {
+		if (strncmp(blkdevs[major].name, name, sizeof(blkdevs[major].name) - 1))
+			return -EBUSY;
+		/* the same driver again (reloaded after a crash): it takes over,
+		 * and the cached buffers, dirty ones too, stay for it to write */
+		printk("blk: %s major %u re-registered\n", name, major);
+	}
 	if (!buffers_init())
 		return -ENOMEM;
-	blkdevs[major].name = name;
+	strlcpy(blkdevs[major].name, name, sizeof(blkdevs[major].name));
 	blkdevs[major].priv = priv;
 	blkdevs[major].nr_sectors = nr_sectors;
 	blkdevs[major].ops = ops;
@@ -90,7 +95,7 @@ int unregister_blkdev(unsigned int major, const char *name)
 	unsigned int i;
 
 	if (major == 0 || major >= MAX_BLKDEV || !blkdevs[major].ops || !name ||
-	    strcmp(blkdevs[major].name, name))
+	    strncmp(blkdevs[major].name, name, sizeof(blkdevs[major].name) - 1))
 		return -EINVAL;
 	blkdevs[major].ops = NULL;
 	for (i = 0; i < NR_BUFFERS; i++)

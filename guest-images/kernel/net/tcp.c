@@ -908,13 +908,15 @@ static struct net_service *services;
 /* register_net_service - see linux/ksocket.h. */
 int register_net_service(struct net_service *svc)
 {
-	struct net_service *p;
+	struct net_service **pp;
 
 	if (!svc || !svc->name || !svc->poll)
 		return -EINVAL;
-	for (p = services; p; p = p->next)
-		if (p == svc || !strcmp(p->name, svc->name))
-			return -EBUSY;
+	for (pp = &services; *pp; pp = &(*pp)->next)
+		if (*pp == svc || !strcmp((*pp)->name, svc->name)) {
+			*pp = (*pp)->next;	/* replaced: a reloaded module */
+			break;
+		}
 	svc->next = services;
 	services = svc;
 	return 0;
