@@ -31,6 +31,8 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// Runs every trial; returns results in trial order and the trials whose worker died.
     public func run() -> (results: [TrialResult], hostErrors: [Int]) {
+        // A worker that died must cost a trial, not this process: write errors instead of SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             var worker: Worker?
             while let i = take() {

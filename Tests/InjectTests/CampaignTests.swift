@@ -81,6 +81,17 @@ struct CampaignTests {
         #expect(remote == local)
     }
 
+    @Test("a worker that dies costs only its trial: it is reported as an emulator error")
+    func deadWorkers() {
+        // A "worker" that reads its first trial index and exits without answering.
+        let pool = WorkerPool(executable: "/bin/sh", arguments: ["-c", "read x; exit 3"], jobs: 2, trials: 5)
+        let (results, errors) = pool.run()
+        #expect(results.isEmpty && errors == [0, 1, 2, 3, 4])
+        // One that is gone before it reads anything.
+        let gone = WorkerPool(executable: "/bin/sh", arguments: ["-c", "exec 0<&-; exit 3"], jobs: 1, trials: 3).run()
+        #expect(gone.results.isEmpty && gone.hostErrors == [0, 1, 2])
+    }
+
     @Test("a replay reproduces a trial's outcome and output exactly")
     func replay() throws {
         let spec = try #require(TrialSpec(parsing: "e1000:1:10:5:interface"))
