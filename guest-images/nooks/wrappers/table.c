@@ -35,6 +35,11 @@ void nooks_wrap_pci_free_consistent();
 int nooks_wrap_schedule_task();
 int nooks_wrap_cancel_task();
 void nooks_wrap_panic();
+int nooks_wrap_register_blkdev();
+int nooks_wrap_unregister_blkdev();
+int nooks_wrap_register_net_service();
+int nooks_wrap_unregister_net_service();
+void nooks_blk_svc_wrappers_init(void);
 void nooks_wrap_init_timer();
 void *nooks_wrap_skb_put();
 void *nooks_wrap_skb_push();
@@ -75,6 +80,10 @@ const struct nooks_wrapper nooks_wrappers[] = {
 	{ "schedule_task", (void *)nooks_wrap_schedule_task },
 	{ "cancel_task", (void *)nooks_wrap_cancel_task },
 	{ "panic", (void *)nooks_wrap_panic },
+	{ "register_blkdev", (void *)nooks_wrap_register_blkdev },
+	{ "unregister_blkdev", (void *)nooks_wrap_unregister_blkdev },
+	{ "register_net_service", (void *)nooks_wrap_register_net_service },
+	{ "unregister_net_service", (void *)nooks_wrap_unregister_net_service },
 	{ "init_timer", (void *)nooks_wrap_init_timer },
 	{ "skb_put", (void *)nooks_wrap_skb_put },
 	{ "skb_push", (void *)nooks_wrap_skb_push },
@@ -93,4 +102,5 @@ void nooks_wrappers_init(void)
 	nooks_chrdev_wrappers_init();
 	nooks_irq_timer_wrappers_init();
 	nooks_net_wrappers_init();
+	nooks_blk_svc_wrappers_init();
 }
