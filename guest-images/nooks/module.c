@@ -47,7 +47,7 @@ static struct nooks_domain *reloading;
 /* Kernel functions an extension may run inside its domain (no XPC). */
 static const char *const direct_ok[] = {
 	"memcpy", "memset", "memmove", "memcmp", "strlen", "strnlen", "strcmp", "strncmp",
-	"strcpy", "strncpy", "strlcpy", "strchr", "strrchr", "snprintf", "vsnprintf",
+	"strcpy", "strncpy", "strlcpy", "strchr", "strrchr", "memchr", "snprintf", "vsnprintf",
 	"sprintf", "simple_strtoul", "simple_strtol", "__udivdi3", "__umoddi3", "__divdi3",
 	"__moddi3", "udelay", "mdelay", NULL,
 };

@@ -489,6 +489,9 @@ u32 nooks_kernel_call_c(u32 from_cr3, void *fn, int nargs, const u32 *args, u32 
 	ret = nooks_xpc_switch(&f);
 	nooks_current_domain = d;
 	xpc_pop_frame(&f);
+	/* the livelock clock measures time since the domain last had control */
+	if (nooks_current_task->top && nooks_current_task->top->to == d)
+		nooks_current_task->top->start_jiffies = jiffies;
 	return ret;
 }
 

@@ -156,6 +156,94 @@ static void release_blkdev(struct nooks_domain *d, struct nooks_object *o)
 	((struct blk_rec *)o->aux)->generation = ~0u;
 }
 
+/* ---- the buffer cache, as a file system module uses it ---- */
+
+static int bh_type;
+
+/* hold_bh - the domain holds one more reference to bh: its data writable
+ * in the domain while held (counted in the tracker record's aux). */
+static struct buffer_head *hold_bh(struct nooks_domain *d, struct buffer_head *bh)
+{
+	struct nooks_object *o;
+
+	if (!bh)
+		return NULL;
+	if (nooks_grant_range(d, bh->b_data, BLOCK_SIZE)) {
+		brelse(bh);
+		return NULL;
+	}
+	o = nooks_object_find(d, bh_type, (unsigned long)bh);
+	if (o)
+		o->aux++;
+	else if (nooks_track(d, bh_type, (unsigned long)bh, sizeof(*bh), 1)) {
+		nooks_ungrant_range(d, bh->b_data, BLOCK_SIZE);
+		brelse(bh);
+		return NULL;
+	}
+	return bh;
+}
+
+/* nooks_wrap_bread / getblk - a held buffer, its data granted to the domain. */
+struct buffer_head *nooks_wrap_bread(kdev_t dev, u32 block)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	return d ? hold_bh(d, bread(dev, block)) : bread(dev, block);
+}
+
+struct buffer_head *nooks_wrap_getblk(kdev_t dev, u32 block)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	return d ? hold_bh(d, getblk(dev, block)) : getblk(dev, block);
+}
+
+/* nooks_wrap_brelse - drop one of the domain's holds (its data ungranted). */
+void nooks_wrap_brelse(struct buffer_head *bh)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+	struct nooks_object *o;
+
+	if (!d || !bh) {
+		brelse(bh);
+		return;
+	}
+	o = nooks_object_find(d, bh_type, (unsigned long)bh);
+	if (!o) {
+		nooks_check_failed(d, "brelse of a buffer it does not hold");
+		return;
+	}
+	nooks_ungrant_range(d, bh->b_data, BLOCK_SIZE);
+	if (!--o->aux)
+		nooks_untrack(d, bh_type, (unsigned long)bh);
+	brelse(bh);
+}
+
+/* nooks_wrap_mark_buffer_dirty - only a buffer the domain holds. */
+void nooks_wrap_mark_buffer_dirty(struct buffer_head *bh)
+{
+	struct nooks_domain *d = nooks_caller_domain();
+
+	if (d && !nooks_object_find(d, bh_type, (unsigned long)bh)) {
+		nooks_check_failed(d, "mark_buffer_dirty of a buffer it does not hold");
+		return;
+	}
+	mark_buffer_dirty(bh);
+}
+
+/* release_bh - recovery: drop every hold the failed driver had (its
+ * grants went with the domain's old page tables). */
+static void release_bh(struct nooks_domain *d, struct nooks_object *o)
+{
+	struct buffer_head *bh = (struct buffer_head *)o->addr;
+	unsigned long n;
+
+	for (n = o->aux; n; n--) {
+		nooks_ungrant_range(d, bh->b_data, BLOCK_SIZE);
+		brelse(bh);
+	}
+}
+
 /* ---- network services ---- */
 
 struct svc_rec {
@@ -247,6 +335,7 @@ static void release_svc(struct nooks_domain *d, struct nooks_object *o)
 }
 
 static const struct nooks_obj_type blkdev_obj = { "blkdev", release_blkdev, NULL, false, 1 };
+static const struct nooks_obj_type bh_obj = { "buffer_head", release_bh, NULL, false, 1 };
 static const struct nooks_obj_type svc_obj = { "net_service", release_svc, NULL, false, 1 };
 
 /* nooks_blk_svc_wrappers_init - register the object types (boot). */
@@ -254,4 +343,5 @@ void nooks_blk_svc_wrappers_init(void)
 {
 	blkdev_type = nooks_obj_type_register(&blkdev_obj);
 	svc_type = nooks_obj_type_register(&svc_obj);
+	bh_type = nooks_obj_type_register(&bh_obj);
 }

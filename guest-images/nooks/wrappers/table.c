@@ -40,6 +40,13 @@ int nooks_wrap_unregister_blkdev();
 int nooks_wrap_register_net_service();
 int nooks_wrap_unregister_net_service();
 void nooks_blk_svc_wrappers_init(void);
+int nooks_wrap_register_filesystem();
+int nooks_wrap_unregister_filesystem();
+void nooks_vfs_wrappers_init(void);
+void *nooks_wrap_bread();
+void *nooks_wrap_getblk();
+void nooks_wrap_brelse();
+void nooks_wrap_mark_buffer_dirty();
 void nooks_wrap_init_timer();
 void *nooks_wrap_skb_put();
 void *nooks_wrap_skb_push();
@@ -83,6 +90,12 @@ const struct nooks_wrapper nooks_wrappers[] = {
 	{ "register_blkdev", (void *)nooks_wrap_register_blkdev },
 	{ "unregister_blkdev", (void *)nooks_wrap_unregister_blkdev },
 	{ "register_net_service", (void *)nooks_wrap_register_net_service },
+	{ "register_filesystem", (void *)nooks_wrap_register_filesystem },
+	{ "bread", (void *)nooks_wrap_bread },
+	{ "getblk", (void *)nooks_wrap_getblk },
+	{ "brelse", (void *)nooks_wrap_brelse },
+	{ "mark_buffer_dirty", (void *)nooks_wrap_mark_buffer_dirty },
+	{ "unregister_filesystem", (void *)nooks_wrap_unregister_filesystem },
 	{ "unregister_net_service", (void *)nooks_wrap_unregister_net_service },
 	{ "init_timer", (void *)nooks_wrap_init_timer },
 	{ "skb_put", (void *)nooks_wrap_skb_put },
@@ -103,4 +116,5 @@ void nooks_wrappers_init(void)
 	nooks_irq_timer_wrappers_init();
 	nooks_net_wrappers_init();
 	nooks_blk_svc_wrappers_init();
+	nooks_vfs_wrappers_init();
 }
