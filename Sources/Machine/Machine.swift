@@ -61,6 +61,9 @@ public final class Machine: PortIO, InterruptAcknowledge {
     /// The PIIX3 IDE function's primary channel (0x1F0-0x1F7, 0x3F6, IRQ 14); a disk
     /// is attached with ``attachDisk(_:)``.
     public private(set) var ide: IDEChannel!
+    /// The IDE function (00:01.1) and the bus-master window behind its BAR4.
+    var ideFunction: BoardFunction?
+    var ideBusMaster: IDEBusMaster?
     public internal(set) var nic: E1000?
     public internal(set) var peer: NetPeer?
     /// The libslirp backend of `--net user` (nil otherwise).

@@ -46,6 +46,7 @@ extension Machine {
         for (slot, fn, dev) in BoardFunction.piix() {
             pci.attach(dev, slot: slot, function: fn)
             boardFunctions.append(dev)
+            if slot == 1, fn == 1 { wireIDEBusMaster(dev) }
         }
         guard config.network != .none else { pci.programLikeFirmware(); return }
         let nic = E1000(

@@ -49,7 +49,14 @@ extension Machine {
             for m in nic.configSpace.mappings { mapWindow(m, nic) }
         }
         if let peer, let ps = s.peer { peer.restore(ps) }
+        if let f = ideFunction, let bm = ideBusMaster {
+            // Restoring calls no callbacks: move the bus-master window by hand.
+            for m in f.configSpace.mappings { unmapBusMaster(m.base, bm) }
+        }
         for (f, b) in zip(boardFunctions, s.board) { f.configSpace.restore(b) }
+        if let f = ideFunction, let bm = ideBusMaster {
+            for m in f.configSpace.mappings { mapBusMaster(m.base, bm) }
+        }
         ide.restore(s.ide)
         cpu.restore(s.cpu)
         serialOutput = s.serialOutput

@@ -30,10 +30,25 @@ enum DiskFixture {
         return (a, b)
     }
 
+    /// Private copies of the kernel and modules, so a rebuild of guest-images/
+    /// while a test runs (others work on the guest in parallel) cannot make two
+    /// boots of one test run different images.
+    static func frozenImages(_ names: [String]) throws -> [String] {
+        let dir = NSTemporaryDirectory() + "nooks-disk-images-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return try names.map { name in
+            let copy = dir + "/" + (name as NSString).lastPathComponent
+            try FileManager.default.copyItem(atPath: try TestImages.path(name), toPath: copy)
+            return copy
+        }
+    }
+
     /// Boots the kernel with ide.ko and vfat.ko and `append`, the disk at `path`.
-    static func boot(disk path: String, append: String, readOnly: Bool = false) throws -> (Machine, MachineExit, FileBlockBackend) {
-        let kernel = try TestImages.path("kernel.elf")
-        let mods = try ["ide.ko", "vfat.ko"].map { try TestImages.path("modules/" + $0) }
+    static func boot(disk path: String, append: String, readOnly: Bool = false,
+                     images: [String]? = nil) throws -> (Machine, MachineExit, FileBlockBackend) {
+        let files = try images ?? frozenImages(["kernel.elf", "modules/ide.ko", "modules/vfat.ko"])
+        let kernel = files[0]
+        let mods = Array(files.dropFirst())
         let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: append, initrd: mods.joined(separator: ","),
                                             memoryBytes: 128 << 20)
         var cfg = MachineConfig()
@@ -58,7 +73,8 @@ struct DiskTests {
     func fsWorkload() throws {
         let (a, b) = try DiskFixture.makePair()
         defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
-        let (m1, e1, d1) = try DiskFixture.boot(disk: a, append: "selftest=0 workload=fs")
+        let images = try DiskFixture.frozenImages(["kernel.elf", "modules/ide.ko", "modules/vfat.ko"])
+        let (m1, e1, d1) = try DiskFixture.boot(disk: a, append: "selftest=0 workload=fs", images: images)
         let text = m1.serialText
         #expect(e1 == .powerOff, "exit \(e1):\n\(text)")
         #expect(text.contains("ide: hda: NOOKS-EMU HARDDISK"), "\(text)")
@@ -66,7 +82,7 @@ struct DiskTests {
         #expect(m1.ide.counters.sectorsWritten > 0 && m1.ide.counters.flushes > 0)
         #expect(m1.ide.counters.aborted == 0)
         #expect(d1.stats.zeroFilledBytes == 0)
-        let (m2, e2, _) = try DiskFixture.boot(disk: b, append: "selftest=0 workload=fs")
+        let (m2, e2, _) = try DiskFixture.boot(disk: b, append: "selftest=0 workload=fs", images: images)
         #expect(e2 == e1)
         #expect(m2.serialOutput == m1.serialOutput)
         #expect(m2.cpu.instructions == m1.cpu.instructions)
@@ -77,11 +93,11 @@ struct DiskTests {
     func sameDiskAsQEMU() throws {
         let (ours, theirs) = try DiskFixture.makePair()
         defer { try? FileManager.default.removeItem(atPath: ours); try? FileManager.default.removeItem(atPath: theirs) }
-        let (m, exit, _) = try DiskFixture.boot(disk: ours, append: "selftest=0 workload=fs")
+        let images = try DiskFixture.frozenImages(["kernel.elf", "modules/ide.ko", "modules/vfat.ko"])
+        let (m, exit, _) = try DiskFixture.boot(disk: ours, append: "selftest=0 workload=fs", images: images)
         #expect(exit == .powerOff)
-        let mods = try ["ide.ko", "vfat.ko"].map { try TestImages.path("modules/" + $0) }
         let (_, out) = try TestImages.run("/usr/bin/qemu-system-i386", [
-            "-kernel", try TestImages.path("kernel.elf"), "-initrd", mods.joined(separator: ","),
+            "-kernel", images[0], "-initrd", images.dropFirst().joined(separator: ","),
             "-append", "selftest=0 workload=fs", "-serial", "stdio", "-display", "none", "-vga", "none", "-m", "128",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-drive", "file=\(theirs),format=raw,if=ide"])
         #expect(out.contains("workload: PASS"), "\(out)")
