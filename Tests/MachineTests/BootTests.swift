@@ -10,6 +10,11 @@ import ELF
 func bootDefault(append: String = "", memoryMiB: Int = 128, maxInstructions: UInt64 = 2_000_000_000) throws -> (Machine, MachineExit) {
     let kernel = try TestImages.path("kernel.elf")
     let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: append, initrd: nil, memoryBytes: UInt64(memoryMiB) << 20)
+    return try boot(plan, memoryMiB: memoryMiB, maxInstructions: maxInstructions)
+}
+
+/// Boot a machine from an already planned image (so two boots use the very same bytes).
+func boot(_ plan: BootPlan, memoryMiB: Int = 128, maxInstructions: UInt64 = 2_000_000_000) throws -> (Machine, MachineExit) {
     var cfg = MachineConfig()
     cfg.echoSerial = false
     cfg.memoryMiB = memoryMiB
@@ -36,8 +41,9 @@ struct BootTests {
 
     @Test("two boots give the same instruction count, cycles, TLB counters and output")
     func deterministic() throws {
-        let (a, ea) = try bootDefault()
-        let (b, eb) = try bootDefault()
+        let plan = try MultibootLoader.plan(kernelPath: try TestImages.path("kernel.elf"), cmdline: "", initrd: nil, memoryBytes: 128 << 20)
+        let (a, ea) = try boot(plan)
+        let (b, eb) = try boot(plan)
         #expect(ea == eb)
         #expect(a.cpu.instructions == b.cpu.instructions)
         #expect(a.cpu.cycles == b.cpu.cycles)
