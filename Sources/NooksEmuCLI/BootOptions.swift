@@ -169,6 +169,13 @@ struct BootOptions: ParsableArguments {
                 printError("nooks-emu: warning: \(disk): \(backend.fileBytes) bytes is not a multiple of 512; "
                            + "the last sector reads as zeros past the end of the file")
             }
+            var warned = false
+            backend.onZeroFill = { sector, bytes in
+                guard !warned else { return }
+                warned = true
+                printError("nooks-emu: warning: \(disk): the guest read \(bytes) bytes past the end of the file "
+                           + "(from sector \(sector)); they read as zeros (file truncated?)")
+            }
             machine.attachDisk(backend)
         }
         if let pcap {

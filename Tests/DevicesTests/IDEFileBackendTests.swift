@@ -18,8 +18,13 @@ import Foundation
         let path = try tempFile([UInt8](repeating: 0xEE, count: 1000))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let b = try FileBlockBackend(path: path)
+        var reported: [(UInt64, Int)] = []
+        b.onZeroFill = { reported.append(($0, $1)) }
         #expect(b.sectorCount == 2 && b.hasPartialLastSector)
+        _ = try b.read(sector: 0, count: 1)
+        #expect(reported.isEmpty)
         let s1 = try b.read(sector: 1, count: 1)
+        #expect(reported.count == 1 && reported[0] == (1, 24))
         #expect(s1[487] == 0xEE && s1[488] == 0 && s1[511] == 0)
         #expect(b.stats.zeroFilledBytes == 24)
     }

@@ -35,6 +35,10 @@ public final class FileBlockBackend: BlockBackend {
     /// The file's size when it was opened.
     public let fileBytes: UInt64
     public private(set) var stats = BlockBackendStats()
+    /// Called after a read that ran past the end of the file, with the first
+    /// sector of the read and the number of bytes returned as zeros (a report
+    /// hook for the CLI; the bytes are counted in `stats` either way).
+    public var onZeroFill: ((_ sector: UInt64, _ bytes: Int) -> Void)?
     private var fd: Int32
 
     /// Opens `path` read-write, or read-only if `readOnly`.
@@ -78,6 +82,7 @@ public final class FileBlockBackend: BlockBackend {
         guard err == 0 else { stats.errors &+= 1; throw .io(err) }
         stats.zeroFilledBytes &+= UInt64(total - done)
         stats.sectorsRead &+= UInt64(count)
+        if done < total { onZeroFill?(sector, total - done) }
         return out
     }
 
