@@ -90,7 +90,22 @@ public final class RuntimeInjector {
     }
 
     /// Breakpoint addresses to set.
-    public var breakpoints: Set<UInt32> { Set(sites.keys) }
+    public var breakpoints: Set<UInt32> {
+        disarmed ? Set(injectedReturn.map { [$0.address] } ?? []) : Set(sites.keys)
+    }
+
+    /// True once `disarm` was called.
+    public private(set) var disarmed = false
+
+    /// Stop injecting: the isolation manager caught a fault and will reload the module from
+    /// its pristine image (which also undoes the code faults); the blocks and call sites known
+    /// here belong to the old instance. Only an injected kfree still in flight is completed.
+    public func disarm() {
+        guard !disarmed else { return }
+        disarmed = true
+        for i in pending.indices { pending[i].ordinal = -1 }
+        if !pending.isEmpty { log.append("disarmed: the isolation manager caught a fault") }
+    }
 
     /// True when nothing is left to fire (and the run need not stop at breakpoints any more).
     public var done: Bool {
@@ -99,6 +114,13 @@ public final class RuntimeInjector {
 
     /// Handle a stop at `address`. Returns true if the injector moved EIP (skipped a call).
     public func handle(_ address: UInt32, cpu: CPU) -> Bool {
+        if disarmed {
+            if let r = injectedReturn, r.address == address, r.esp == cpu[.esp] {
+                cpu[.esp] = r.esp &+ 4
+                injectedReturn = nil
+            }
+            return false
+        }
         guard let list = sites[address], verify(address, cpu: cpu, list) else { return false }
         var moved = false
         for s in list where !moved {

@@ -110,6 +110,22 @@ public final class TrialMachine {
         snapshot = m.snapshot()
     }
 
+    /// Did the guest print `nooks: fault` since byte `start` of its serial output?
+    func caughtFault(from start: Int) -> Bool {
+        let key = Array("nooks: fault".utf8), out = machine.serialOutput
+        guard out.count >= start + key.count else { return false }
+        var i = max(start, scanned - key.count)
+        scanned = out.count
+        while i + key.count <= out.count {
+            if out[i] == key[0], Array(out[i..<i + key.count]) == key { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// How far `caughtFault` has looked.
+    var scanned = 0
+
     /// At the loader's nooks_module_loaded(mod): mod->sect[MOD_SECT_TEXT].addr, if mod is
     /// the target (its text size matches). struct module: name[32], args[128], argbuf[128], sect[4].
     static func loadingModuleText(_ cpu: CPU, image: ModuleImage) -> UInt32? {
@@ -152,13 +168,24 @@ public final class TrialMachine {
             ? RuntimeInjector(image: image, textBase: textBase, faults: runtime, decoder: decoder, blocks: bootBlocks) : nil
         if let injector { cpu.breakpoints = injector.breakpoints }
         let start = cpu.instructions
+        scanned = snapshot.serialOutput.count
         var exit: MachineExit
         while true {
             let used = cpu.instructions &- start
             exit = used >= budget ? .instructionLimit : machine.run(maxInstructions: budget - used)
             guard case .breakpoint(let a) = exit, let injector else { break }
+            if !injector.disarmed, plan != nil, caughtFault(from: snapshot.serialOutput.count) {
+                injector.disarm()
+                cpu.breakpoints = injector.done ? [] : injector.breakpoints
+                if !cpu.breakpoints.contains(a) { continue }
+            }
             let moved = injector.handle(a, cpu: cpu)
-            if injector.done { cpu.breakpoints = [] } else if !moved { cpu.skipBreakpointOnce() }
+            if injector.done {
+                cpu.breakpoints = []
+            } else if injector.disarmed, cpu.breakpoints != injector.breakpoints {
+                cpu.breakpoints = injector.breakpoints
+            }
+            if !moved, cpu.breakpoints.contains(a) { cpu.skipBreakpointOnce() }
         }
         cpu.breakpoints = []
         let serial = Array(machine.serialOutput.dropFirst(snapshot.serialOutput.count))
