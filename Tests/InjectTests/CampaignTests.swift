@@ -129,14 +129,15 @@ struct CampaignTests {
         #expect(status(["inject", "--target", "nosuch"]) == ExitStatus.usage)
     }
 
-    /// Measured on e1000, seed 1, the ci preset (320 trials x 5 faults, 2026-11-24): about 150
-    /// native crashes -> 12 isolated; ~62% of native crashes recovered, ~25% detected and
-    /// contained without recovery (nearly all faults that fire while the module is unloaded at
-    /// shutdown, after the workload passed: the guest refuses the reload there with -EBUSY and
-    /// disables the domain), the rest still crash (triple faults when an injected fault
-    /// corrupts ESP inside the domain, a few hangs).
+    /// Measured on e1000, seed 1, the ci preset (320 trials x 5 faults, 2026-11-24, guest at
+    /// 3e5cd52): 164 native crashes -> 4 isolated (98% fewer), but only 123 of the 164 (75%)
+    /// recovered. 24 more were detected and contained without recovery: nearly all are faults
+    /// that fire while the module is unloaded at shutdown, after the workload passed, where the
+    /// guest's module_domain_reload refuses the reload (-EBUSY, module not LIVE) and disables the
+    /// domain. The 4 crashes: triple faults when a fault corrupts ESP inside the domain (the #PF
+    /// cannot be delivered on that stack) and instruction-budget hangs (loops in the driver).
     @Test("CI campaign: isolation turns >= 90% of native crashes into recoveries",
-          .disabled("guest recovery rate is ~62% (faults during unload are contained, not recovered); see above"))
+          .disabled("measured 75% (123/164 on e1000 seed 1); faults during unload are contained, not recovered"))
     func ciCampaign() throws {
         var c = CampaignConfig()
         c.trials = 320
