@@ -429,3 +429,62 @@ struct TLBAttributionTests {
         #expect(c.refillsAfterSwitch - before.refillsAfterSwitch == 1)   // 0x300000 was dropped, 0x302000 is new
     }
 }
+
+@Suite("Task gates")
+struct TaskGateTests {
+    /// Add a second TSS (selector 0x30) at 0x6A00 for a task starting at `eip` with stack `esp`.
+    func addTask(_ t: TestBench, eip: UInt32, esp: UInt32) {
+        let tss: UInt32 = 0x6A00
+        t.mem.store32(TestBench.gdt + 0x30, 0x0000_0067 | (tss << 16))
+        t.mem.store32(TestBench.gdt + 0x34, 0x0000_8900 | ((tss >> 16) & 0xFF))
+        t.cpu.gdtr.limit = 0x37
+        t.mem.store32(tss + 0x1C, t.cpu.cr3)
+        t.mem.store32(tss + 0x20, eip)
+        t.mem.store32(tss + 0x24, 0x2)
+        t.mem.store32(tss + 0x38, esp)
+        for (i, sel) in [0x10, 0x08, 0x10, 0x10, 0x10, 0x10].enumerated() { t.mem.store32(tss + 0x48 + UInt32(4 * i), UInt32(sel)) }
+        // The boot TSS must be marked busy, as LTR would have done.
+        t.mem.store32(TestBench.gdt + 0x2C, t.mem.load32(TestBench.gdt + 0x2C) | 0x200)
+    }
+
+    func taskGate(_ t: TestBench, vector: UInt32, dpl: UInt32 = 0) {
+        t.mem.store32(TestBench.idt + vector * 8, 0x30 << 16)
+        t.mem.store32(TestBench.idt + vector * 8 + 4, 0x8500 | (dpl << 13))
+    }
+
+    @Test("a #DF task gate runs the handler on its own stack when the faulting stack is gone")
+    func doubleFaultTask() throws {
+        let t = TestBench()
+        t.enablePaging()
+        t.mem.store32(t.pte(0x30_0000), 0)   // the "overflowed" stack page
+        let handler = try Assembler.assemble("movl $0xD0D0, (0x8010)\n popl %eax\n movl %eax, (0x8014)\n hlt", origin: 0x7C00)
+        t.mem.write(handler, at: 0x7C00)
+        addTask(t, eip: 0x7C00, esp: 0xA000)
+        taskGate(t, vector: 8)
+        try t.load("mov $0x300800, %esp\n ud2")
+        _ = t.cpu.run(maxInstructions: 100)
+        #expect(t.mem.load32(0x8010) == 0xD0D0, "the #DF task ran")
+        #expect(t.mem.load32(0x8014) == 0, "#DF pushes error code 0 on the new task's stack")
+        #expect(t.cpu.tr.selector == 0x30)
+        #expect(t.cpu.eflags & EFLAGS.nt != 0)
+        #expect(t.mem.load32(0x6A00) == 0x28, "the link field names the interrupted task")
+        #expect(t.mem.load32(TestBench.tss + 0x20) == 0x1000 + 5, "the old task's EIP (the ud2) was saved")
+        #expect(t.mem.load32(TestBench.tss + 0x38) == 0x300800, "and its broken ESP")
+    }
+
+    @Test("INT through a task gate and IRET with NT return to the interrupted task")
+    func roundTrip() throws {
+        let t = TestBench()
+        let handler = try Assembler.assemble("movl $7, (0x8020)\n iret\n movl $8, (0x8020)\n iret", origin: 0x7C00)
+        t.mem.write(handler, at: 0x7C00)
+        addTask(t, eip: 0x7C00, esp: 0xA000)
+        taskGate(t, vector: 0x3F)
+        try t.load("mov $0x1234, %ebx\n int $0x3f\n mov %ebx, %ecx\n int $0x3f\n hlt")
+        _ = t.cpu.run(maxInstructions: 100)
+        #expect(t.mem.load32(0x8020) == 8, "the second switch resumed the task after its IRET")
+        #expect(t.cpu[.ecx] == 0x1234, "the interrupted task's registers came back")
+        #expect(t.cpu.tr.selector == 0x28)
+        #expect(t.cpu.eflags & EFLAGS.nt == 0)
+        #expect(t.mem.load32(TestBench.gdt + 0x34) & 0x200 == 0, "the nested task is available again")
+    }
+}

@@ -5,7 +5,7 @@
 //   hi: | offset 31..16 | P | DPL | 0 | type (0xE interrupt, 0xF trap) | 000 | reserved |
 //   lo: | selector      | offset 15..0                                              |
 //
-// Only 32-bit interrupt and trap gates are supported; a task gate raises #GP.
+// 32-bit interrupt and trap gates, and task gates (TaskSwitch.swift).
 
 extension CPU {
     /// INT n / INT3 / INTO: a software interrupt; the gate's DPL must allow CPL.
@@ -22,11 +22,20 @@ extension CPU {
         let gateAddr = idtr.base &+ UInt32(vector) * 8
         let lo = try readSys(gateAddr, 4), hi = try readSys(gateAddr &+ 4, 4)
         let type = (hi >> 8) & 0x1F
-        guard type == 0x0E || type == 0x0F else { throw Fault.gp(gateCode) }
+        guard type == 0x0E || type == 0x0F || type == 0x05 else { throw Fault.gp(gateCode) }
         let gateDPL = Int(hi >> 13) & 3
         if software && gateDPL < cpl { throw Fault.gp(gateCode) }
         guard hi & 0x8000 != 0 else { throw Fault.np(gateCode) }
         let sel = UInt16(truncatingIfNeeded: lo >> 16)
+        if type == 0x05 {
+            // Task gate: a hardware task switch to the TSS it names.
+            try taskSwitchThroughGate(sel, errorCode: errorCode, returnEIP: returnEIP, ext: ext)
+            charge(costs.exception)
+            if external { stats.interrupts &+= 1 } else if !software { stats.exceptions &+= 1 }
+            if vector < 32 && !software { stats.byVector[Int(vector)] &+= 1 }
+            onException?(vector, errorCode, returnEIP)
+            return
+        }
         let offset = (lo & 0xFFFF) | (hi & 0xFFFF_0000)
 
         // Target code segment.
@@ -93,12 +102,15 @@ extension CPU {
 
     /// IRET in protected mode (same level, or return to an outer ring with SS:ESP).
     func interruptReturn() throws(Fault) {
+        if materializedFlags() & EFLAGS.nt != 0 {
+            try taskReturn()
+            return
+        }
         let sp = regs[4]
         let sb = segBase[2]
         let newEIP = try read32(sb &+ sp)
         let csSel = UInt16(truncatingIfNeeded: try read32(sb &+ sp &+ 4))
         let newFlags = try read32(sb &+ sp &+ 8)
-        guard materializedFlags() & EFLAGS.nt == 0 else { throw Fault.gp() }  // task return: unsupported
         let rpl = Int(csSel & 3)
         guard rpl >= cpl else { throw Fault.gp(UInt32(csSel & 0xFFFC)) }
         guard csSel & 0xFFFC != 0 else { throw Fault.gp() }
