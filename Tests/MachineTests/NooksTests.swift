@@ -78,3 +78,25 @@ struct E1000Tests {
         #expect(status == 0)
     }
 }
+
+@Suite("Nooks: a driver that loops forever")
+struct LivelockTests {
+    @Test("natively the kernel hangs (caught only by the instruction budget)")
+    func nativeHang() throws {
+        let (m, exit) = try bootWithModules(["buggy_loop.ko"], append: "selftest=0 nooks=none workload=buggy count=5 trigger=2",
+                                            maxInstructions: 60_000_000)
+        #expect(exit == .instructionLimit, "\(exit)")
+        #expect(!m.serialText.contains("workload: PASS"))
+    }
+
+    @Test("isolated, the livelock timeout catches it, the driver is recovered and the workload passes")
+    func isolatedTimeout() throws {
+        let (m, exit) = try bootWithModules(["buggy_loop.ko"], append: "selftest=0 nooks=buggy_loop nooks_timeout=3 workload=buggy count=5 trigger=2",
+                                            maxInstructions: 200_000_000)
+        let text = m.serialText
+        #expect(exit == .powerOff, "\(exit)\n\(text.suffix(1500))")
+        #expect(text.contains("why=timeout"))
+        #expect(text.contains("nooks: recovered domain=buggy_loop restarts=1"))
+        #expect(text.contains("workload: PASS"))
+    }
+}
