@@ -110,3 +110,32 @@ struct CLIBootTests {
         #expect(nooksEmu(["boot", "--max-instructions", "1000"]) == ExitStatus.instructionLimit)
     }
 }
+
+@Suite("nooks-emu boot: disks and host networking")
+struct CLIDiskNetTests {
+    @Test("a missing, empty or non-regular disk image is exit status 88")
+    func badDisk() {
+        #expect(nooksEmu(["boot", "--disk", "/nonexistent/disk.img"]) == ExitStatus.diskUnusable)
+        let empty = Fixtures.file("empty-disk.img", [])
+        #expect(nooksEmu(["boot", "--disk", empty]) == ExitStatus.diskUnusable)
+        #expect(nooksEmu(["boot", "--disk", "/tmp"]) == ExitStatus.diskUnusable)
+    }
+
+    @Test("a host forward on a non-loopback address is a usage error; a port already in use is 90")
+    func hostForward() throws {
+        #expect(nooksEmu(["boot", "--net", "user,hostfwd=tcp:0.0.0.0:8080-:80"]) == ExitStatus.usage)
+        // Occupy a loopback port, then ask slirp to forward it.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(fd, 1)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        let port = UInt16(bigEndian: addr.sin_port)
+        #expect(nooksEmu(["boot", "--net", "user,hostfwd=tcp:127.0.0.1:\(port)-:80", "--max-instructions", "1000"]) == ExitStatus.hostNetwork)
+    }
+}
