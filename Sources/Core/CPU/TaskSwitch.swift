@@ -20,29 +20,15 @@ extension CPU {
         let new = segmentCache(tssSel, lo, hi)
         guard new.limit >= 0x67, tr.selector & 0xFFFC != 0 else { throw Fault.ts(code) }
 
-        // Save the outgoing task into its TSS.
-        let old = tr.base
-        try writeSys(old &+ 0x20, 4, returnEIP)
-        try writeSys(old &+ 0x24, 4, materializedFlags())
-        for i in 0..<8 { try writeSys(old &+ 0x28 &+ UInt32(4 * i), 4, regs[i]) }
-        for r in SegReg.allCases { try writeSys(old &+ 0x48 &+ UInt32(4 * r.rawValue), 4, UInt32(seg[r.rawValue].selector)) }
-
-        // Read the incoming task.
-        let b = new.base
-        let newCR3 = try readSys(b &+ 0x1C, 4)
-        let newEIP = try readSys(b &+ 0x20, 4)
-        let newFlags = try readSys(b &+ 0x24, 4)
-        var gprs: [UInt32] = []
-        for i in 0..<8 { gprs.append(try readSys(b &+ 0x28 &+ UInt32(4 * i), 4)) }
-        var sels: [UInt16] = []
-        for r in SegReg.allCases { sels.append(UInt16(truncatingIfNeeded: try readSys(b &+ 0x48 &+ UInt32(4 * r.rawValue), 4))) }
-
+        try saveTask(eip: returnEIP, eflags: materializedFlags())
+        var next = try readTask(new.base)
         // Link, busy bit, TR, CR0.TS.
-        try writeSys(b, 4, UInt32(tr.selector))
+        try writeSys(new.base, 4, UInt32(tr.selector))
         try writeSys(addr &+ 4, 4, hi | 0x200)
         tr = segmentCache(tssSel, lo, hi | 0x200)
         cr0 |= CR0.ts
-        try loadTaskState(cr3: newCR3, eip: newEIP, eflags: newFlags | EFLAGS.nt, gprs: gprs, selectors: sels)
+        next.eflags |= EFLAGS.nt
+        try loadTaskState(next)
         if let e = errorCode { try push32(e) }
     }
 
@@ -54,34 +40,48 @@ extension CPU {
         let (lo, hi, _) = try descriptor(back)
         guard (hi >> 8) & 0x1F == 0x0B else { throw Fault.ts(code) }   // it must be busy (it nested us)
         // Save the outgoing task (its EIP is after the IRET), mark it available again.
-        let old = tr.base
-        try writeSys(old &+ 0x20, 4, eip)
-        try writeSys(old &+ 0x24, 4, materializedFlags() & ~EFLAGS.nt)
-        for i in 0..<8 { try writeSys(old &+ 0x28 &+ UInt32(4 * i), 4, regs[i]) }
-        for r in SegReg.allCases { try writeSys(old &+ 0x48 &+ UInt32(4 * r.rawValue), 4, UInt32(seg[r.rawValue].selector)) }
+        try saveTask(eip: eip, eflags: materializedFlags() & ~EFLAGS.nt)
         let (_, ohi, oaddr) = try descriptor(tr.selector)
         try writeSys(oaddr &+ 4, 4, ohi & ~0x200)
-
         let prev = segmentCache(back, lo, hi)
-        let b = prev.base
-        let newCR3 = try readSys(b &+ 0x1C, 4)
-        let newEIP = try readSys(b &+ 0x20, 4)
-        let newFlags = try readSys(b &+ 0x24, 4)
-        var gprs: [UInt32] = []
-        for i in 0..<8 { gprs.append(try readSys(b &+ 0x28 &+ UInt32(4 * i), 4)) }
-        var sels: [UInt16] = []
-        for r in SegReg.allCases { sels.append(UInt16(truncatingIfNeeded: try readSys(b &+ 0x48 &+ UInt32(4 * r.rawValue), 4))) }
+        let next = try readTask(prev.base)
         tr = prev
         cr0 |= CR0.ts
-        try loadTaskState(cr3: newCR3, eip: newEIP, eflags: newFlags, gprs: gprs, selectors: sels)
+        try loadTaskState(next)
+    }
+
+    /// A task's registers as stored in its TSS.
+    struct TaskState {
+        var cr3: UInt32, eip: UInt32, eflags: UInt32
+        var gprs: [UInt32]
+        var selectors: [UInt16]
+    }
+
+    /// Store the current task's registers into its TSS (CR3 and LDT are not saved, as on x86).
+    func saveTask(eip savedEIP: UInt32, eflags: UInt32) throws(Fault) {
+        let b = tr.base
+        try writeSys(b &+ 0x20, 4, savedEIP)
+        try writeSys(b &+ 0x24, 4, eflags)
+        for i in 0..<8 { try writeSys(b &+ 0x28 &+ UInt32(4 * i), 4, regs[i]) }
+        for r in SegReg.allCases { try writeSys(b &+ 0x48 &+ UInt32(4 * r.rawValue), 4, UInt32(seg[r.rawValue].selector)) }
+    }
+
+    /// Read a task's registers from the TSS at linear `b`.
+    func readTask(_ b: UInt32) throws(Fault) -> TaskState {
+        var t = TaskState(cr3: try readSys(b &+ 0x1C, 4), eip: try readSys(b &+ 0x20, 4),
+                          eflags: try readSys(b &+ 0x24, 4), gprs: [], selectors: [])
+        for i in 0..<8 { t.gprs.append(try readSys(b &+ 0x28 &+ UInt32(4 * i), 4)) }
+        for r in SegReg.allCases { t.selectors.append(UInt16(truncatingIfNeeded: try readSys(b &+ 0x48 &+ UInt32(4 * r.rawValue), 4))) }
+        return t
     }
 
     /// Load a task's registers; segment descriptors are checked after the switch (#TS).
-    func loadTaskState(cr3 newCR3: UInt32, eip newEIP: UInt32, eflags: UInt32, gprs: [UInt32], selectors: [UInt16]) throws(Fault) {
-        if newCR3 != cr3 && pagingEnabled { loadCR3(newCR3) } else { cr3 = newCR3 }
-        for i in 0..<8 { regs[i] = gprs[i] }
-        setEFLAGS(eflags)
-        eip = newEIP
+    func loadTaskState(_ t: TaskState) throws(Fault) {
+        let selectors = t.selectors
+        if t.cr3 != cr3 && pagingEnabled { loadCR3(t.cr3) } else { cr3 = t.cr3 }
+        for i in 0..<8 { regs[i] = t.gprs[i] }
+        setEFLAGS(t.eflags)
+        eip = t.eip
         // CS first (it sets CPL), then SS and the data segments.
         let cs = selectors[SegReg.cs.rawValue]
         guard cs & 0xFFFC != 0 else { throw Fault.ts(0) }
