@@ -35,7 +35,9 @@ public final class CampaignContext {
     public let isolated: TrialMachine
     public let goldenNative: TrialRun
     public let goldenIsolated: TrialRun
-    /// Instruction budget per run: 10x the longer golden run plus two million (beyond it: a hang).
+    /// Instruction budget per run, the same for both modes: 10x the longer golden run plus
+    /// two million, plus 30 million (three timer ticks at 1 GHz modeled, so the isolated
+    /// kernel's one-tick livelock detector has time to fire). Beyond it: a hang.
     public let budget: UInt64
 
     /// Boots both modes of the target called `targetName` and runs the golden trials.
@@ -54,7 +56,7 @@ public final class CampaignContext {
             throw InjectError("the fault-free \(name) run of \(targetName) does not pass (\(g.detail)):\n"
                               + String(decoding: g.serial, as: UTF8.self))
         }
-        budget = max(goldenNative.instructions, goldenIsolated.instructions) * 10 + 2_000_000
+        budget = max(goldenNative.instructions, goldenIsolated.instructions) * 10 + 2_000_000 + 30_000_000
     }
 
     /// The faults of a trial.

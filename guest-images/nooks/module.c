@@ -255,6 +255,8 @@ static int module_domain_reload(struct nooks_domain *d)
 {
 	struct module *old = d->owner, *mod;
 
+	if (old && old->state == MODULE_STATE_GOING)
+		return NOOKS_RELOAD_UNLOADING;	/* failed during its removal: let it finish */
 	if (!old || old->state != MODULE_STATE_LIVE)
 		return -EBUSY;		/* failed during its own init: no reload */
 	reloading = d;

@@ -281,6 +281,18 @@ void nooks_recover(struct nooks_domain *d)
 	if (!err)
 		err = d->ops->reload(d);
 	d->reloading = false;
+	if (err == NOOKS_RELOAD_UNLOADING) {
+		/* The failure hit the extension's removal: its resources are
+		 * released and the unload completes; no more calls go in. */
+		printk("nooks: reload domain=%s skipped: the extension is being unloaded\n", d->full_name);
+		n = nooks_release_list(d, late);
+		printk("nooks: release-late domain=%s objects=%u\n", d->full_name, n);
+		d->in_recovery = false;
+		d->state = NOOKS_DISABLED;
+		nooks_stats.recoveries++;
+		printk("nooks: recovered domain=%s restarts=%u unload=completed\n", d->full_name, d->restarts);
+		return;
+	}
 	if (err)
 		printk("nooks: reload domain=%s failed err=%d\n", d->full_name, err);
 	else

@@ -98,10 +98,14 @@ enum nooks_domain_state {
 
 struct nooks_domain;
 
+#define NOOKS_RELOAD_UNLOADING 1
+
 /* What the recovery manager asks of whoever owns the extension. */
 struct nooks_domain_ops {
 	/* reload - put a fresh copy of the extension into the (reset) domain
-	 * and re-initialise it; 0 or -errno. */
+	 * and re-initialise it; 0, -errno, or NOOKS_RELOAD_UNLOADING when the
+	 * extension is being unloaded (the failure hit its removal, which then
+	 * simply completes: there is nothing to restart). */
 	int (*reload)(struct nooks_domain *d);
 };
 
