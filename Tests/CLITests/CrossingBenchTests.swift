@@ -35,3 +35,12 @@ struct CrossingBenchTests {
         #expect(mean(a, "isolated+tagged", kind, "mean_cycles") < isolated)
     }
 }
+
+@Suite("nooks-emu bench mips")
+struct MipsBenchTests {
+    @Test("runs the bench image (small scale) and exits 0; a bad image is an error status")
+    func mips() {
+        #expect(nooksEmu(["bench", "mips", "--append", "scale=1", "--max-instructions", "3000000", "--json"]) == 0)
+        #expect(nooksEmu(["bench", "mips", "/nonexistent/bench.elf"]) == ExitStatus.kernelMissing)
+    }
+}
