@@ -11,6 +11,7 @@
 #include <asm/page.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <nooks/nooks.h>
 
 /* nooks_wrap_kmalloc - kmalloc for the calling domain: domain heap, tracked. */
@@ -29,10 +30,15 @@ void *nooks_wrap_kmalloc(size_t size, int gfp)
 	return p;
 }
 
-/* nooks_wrap_kzalloc - the same, zeroed (domain heap blocks always are). */
+/* nooks_wrap_kzalloc - the same, zeroed: kmalloc does not zero for kernel
+ * callers, and a domain heap block may be reused after its quarantine. */
 void *nooks_wrap_kzalloc(size_t size, int gfp)
 {
-	return nooks_wrap_kmalloc(size, gfp);
+	void *p = nooks_wrap_kmalloc(size, gfp);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
 }
 
 /* nooks_wrap_kfree - kfree for the calling domain: the pointer must be a
