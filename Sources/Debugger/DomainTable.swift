@@ -10,8 +10,6 @@ import ELF
 
 public final class DomainTable {
     let symbols: SymbolTable
-    /// CR3 values seen, in order of first appearance, with the first one taken as the kernel's.
-    var firstCR3: UInt32?
 
     public init(symbols: SymbolTable) {
         self.symbols = symbols
@@ -53,7 +51,7 @@ public final class DomainTable {
                 break
             }
         }
-        if out.isEmpty, cpu.cr3 != 0 { out.append(Domain(id: 0, name: "kernel", pageDirectory: firstCR3 ?? cpu.cr3, state: "running")) }
+        if out.isEmpty, cpu.cr3 != 0 { out.append(Domain(id: 0, name: "kernel", pageDirectory: cpu.cr3, state: "running")) }
         return out + NooksLayout.readDomains(symbols: symbols, cpu: cpu)
     }
 

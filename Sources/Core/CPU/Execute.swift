@@ -212,7 +212,6 @@ extension CPU {
         case .setccM: try write8(ea(d), condition(d.pointee.sub) ? 1 : 0)
         case .cmovRR:
             if condition(d.pointee.sub) { setRW(d.pointee.reg, d.pointee.w, rW(d.pointee.rm, d.pointee.w)) }
-            else if d.pointee.w == 2 { setR32(d.pointee.reg, r32(d.pointee.reg)) }
         case .cmovRM:
             // The memory operand is read whether or not the condition holds.
             let v = try readW(ea(d), d.pointee.w)

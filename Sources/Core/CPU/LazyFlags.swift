@@ -16,8 +16,6 @@ enum LazyOp: UInt8 {
     case cfof
 }
 
-@usableFromInline let sizeMask: (UInt32, UInt32, UInt32) = (0xFF, 0xFFFF, 0xFFFF_FFFF)
-
 @inline(__always) func maskFor(_ size: UInt8) -> UInt32 {
     size == 2 ? 0xFFFF_FFFF : (size == 1 ? 0xFFFF : 0xFF)
 }

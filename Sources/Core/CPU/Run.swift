@@ -60,11 +60,8 @@ extension CPU {
 
     /// Execute exactly one instruction (or deliver one pending interrupt).
     public func step() -> StopReason {
-        let saved = breakpoints
         if hasBreakpoints { skipBreakpointAt = segBase[1] &+ eip }
-        let r = run(maxInstructions: 1)
-        _ = saved
-        return r
+        return run(maxInstructions: 1)
     }
 
     /// Handle everything folded into the deadline; returns a reason to stop, or
