@@ -13,7 +13,10 @@
  *
  * Data byte k of a stream is (k * 7 + 3) & 255 (the host side checks or
  * sends the same pattern).  Output: "workload: netstream <mode> bytes=N
- * packets=N jiffies=J kbps=K PASS|FAIL".
+ * packets=N jiffies=J kbps=K PASS|FAIL"; benchmark markers around the data
+ * transfer: "workload: netstream start <mode>" (for tcpsend after the
+ * connection is up, for tcprecv once it is accepted) and "workload:
+ * netstream end <mode> bytes=N" (before the close and its linger).
  */
 #include <asm/byteorder.h>
 #include <linux/cmdline.h>
@@ -58,6 +61,7 @@ static bool udp_send_stream(struct net_device *dev, unsigned long count, unsigne
 	if (size > 1472)
 		size = 1472;
 	ulen = sizeof(*u) + size;
+	printk("workload: netstream start udpsend\n");
 	for (i = 0; i < count; i++) {
 		u32 sum;
 		u16 c;
@@ -78,6 +82,7 @@ static bool udp_send_stream(struct net_device *dev, unsigned long count, unsigne
 		if (i % 32 == 31)
 			schedule();	/* let the transmit ring drain */
 	}
+	printk("workload: netstream end udpsend bytes=%lu\n", sent * size);
 	kfree(buf);
 	return report("udpsend", sent * size, sent, start, sent == count);
 }
@@ -99,6 +104,7 @@ static bool tcp_send_stream(unsigned long bytes, u16 port)
 		kfree(buf);
 		return report("tcpsend", 0, 0, start, false);
 	}
+	printk("workload: netstream start tcpsend\n");
 	while (done < bytes) {
 		unsigned int chunk = bytes - done < 4096 ? (unsigned int)(bytes - done) : 4096;
 		for (k = 0; k < chunk; k++)
@@ -110,6 +116,7 @@ static bool tcp_send_stream(unsigned long bytes, u16 port)
 		}
 		done += (unsigned long)n;
 	}
+	printk("workload: netstream end tcpsend bytes=%lu\n", done);
 	ksock_close(s);
 	/* the FIN exchange and the last ACKs */
 	for (linger = jiffies + HZ; time_before(jiffies, linger);) {
@@ -145,6 +152,8 @@ static bool tcp_recv_stream(unsigned long bytes, u16 port)
 	       time_before(jiffies, start))
 		schedule();
 	start = jiffies;
+	if (s)
+		printk("workload: netstream start tcprecv\n");
 	if (s) {
 		/* stall=S: read nothing for S seconds, so our window closes */
 		unsigned long stall = jiffies + cmdline_get_ulong("stall", 0) * HZ;
@@ -157,6 +166,7 @@ static bool tcp_recv_stream(unsigned long bytes, u16 port)
 				bad += buf[k] != PAT(done + (unsigned long)k);
 			done += (unsigned long)n;
 		}
+		printk("workload: netstream end tcprecv bytes=%lu\n", done);
 		ksock_close(s);
 	}
 	ksock_close(l);

@@ -3,7 +3,9 @@
  * network interface and poll the "khttpd" service (net/khttpd/khttpd.c)
  * until it answered requests=N requests (default 10; 0: forever), or
  * webtime=S seconds passed (default 0: no limit).  The module prints one
- * line per request; PASS when N requests were answered.
+ * line per request; PASS when N requests were answered.  Benchmark
+ * markers: "workload: web first requests=K" when the first answers are
+ * counted, "workload: web served requests=N" when the loop ends.
  */
 #include <linux/cmdline.h>
 #include <linux/jiffies.h>
@@ -23,7 +25,7 @@ bool workload_web(void)
 	unsigned long end = jiffies + secs * HZ, linger;
 	struct net_service *svc = net_service_find("khttpd");
 	struct net_device *dev = dev_base;
-	bool pass;
+	bool pass, first = false;
 
 	if (fs_mount_default())
 		printk("workload: web serving without a volume\n");
@@ -42,9 +44,14 @@ bool workload_web(void)
 		if (secs && !time_before(jiffies, end))
 			break;
 		svc->poll(svc);
+		if (!first && svc->requests) {
+			printk("workload: web first requests=%lu\n", svc->requests);
+			first = true;
+		}
 		ksock_poll();
 		schedule();
 	}
+	printk("workload: web served requests=%lu\n", svc->requests);
 	/* let the last answers and FINs go out (no new requests) */
 	for (linger = jiffies + HZ; time_before(jiffies, linger);) {
 		ksock_poll();
