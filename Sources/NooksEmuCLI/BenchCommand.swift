@@ -7,8 +7,8 @@ import Machine
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: emulator speed (mips) and domain-crossing cost (crossing).",
-        subcommands: [MipsBench.self, CrossingBenchCommand.self],
+        abstract: "Benchmarks: emulator speed (mips), domain-crossing cost (crossing), the paper's workload table (workloads).",
+        subcommands: [MipsBench.self, CrossingBenchCommand.self, WorkloadBenchCommand.self],
         defaultSubcommand: MipsBench.self
     )
 }
