@@ -73,7 +73,8 @@ public struct PeerTCPCounters: Sendable, Equatable, Codable {
     public var patternErrors: UInt64 = 0
     /// Source data bytes the guest acknowledged.
     public var sourceBytesAcked: UInt64 = 0
-    /// Segments sent again: data, SYN, SYN-ACK, FIN (zero-window probes excluded).
+    /// Segments sent again: data, SYN, SYN-ACK, FIN (a zero-window probe is not
+    /// counted; the segment that later carries the probe's byte again is).
     public var retransmits: UInt64 = 0
     /// RST segments the peer sent.
     public var resetsSent: UInt64 = 0

@@ -184,6 +184,11 @@ extension PeerTCPConnection {
             inputSynSent(s, now: now, timing: timing, events: &ev)
             return ev
         }
+        if state == .synReceived, s.has(TCPFlags.syn), !s.has(TCPFlags.ack), s.seq == irs {
+            sndNxt = 0   // the guest sent its SYN again: our SYN-ACK was lost
+            output(now: now, timing: timing, events: &ev)
+            return ev
+        }
         guard acceptable(s) else {
             if !s.has(TCPFlags.rst) { ev.segments.append(pureACK()) }
             return ev
@@ -201,7 +206,9 @@ extension PeerTCPConnection {
         guard processACK(s, now: now, timing: timing, events: &ev) else { return ev }
         advanceOnFINAcked(now: now, timing: timing, events: &ev)
         if state == .closed { return ev }
-        let needACK = inputData(s, events: &ev) || inputFIN(s, now: now, timing: timing, events: &ev)
+        let dataACK = inputData(s, events: &ev)
+        let finACK = inputFIN(s, now: now, timing: timing, events: &ev)
+        let needACK = dataACK || finACK
         let before = ev.segments.count
         output(now: now, timing: timing, events: &ev)
         if needACK, ev.segments.count == before { ev.segments.append(pureACK()) }
@@ -249,15 +256,10 @@ extension PeerTCPConnection {
         if ev.segments.count == before { ev.segments.append(pureACK()) }
     }
 
-    /// A SYN inside the window: our SYN-ACK was lost (resend it) or the other
-    /// side restarted (a challenge ACK, as RFC 5961 answers).
+    /// A SYN inside the window of a synchronized connection: the other side
+    /// restarted; a challenge ACK, as RFC 5961 answers.
     private mutating func inputSynInWindow(_ s: TCPSegment, now: UInt64, timing: PeerTCPTiming, events ev: inout Events) {
-        if state == .synReceived, s.seq == irs {
-            sndNxt = 0
-            output(now: now, timing: timing, events: &ev)
-        } else {
-            ev.segments.append(pureACK())
-        }
+        ev.segments.append(pureACK())
     }
 
     /// The ACK field; false if the segment must be dropped here.
@@ -288,8 +290,10 @@ extension PeerTCPConnection {
         return true
     }
 
+    /// Unlike RFC 5681 the window is not compared: the guest's window moves as
+    /// its reader drains the buffer, and its duplicate ACKs would not count.
     private func isDuplicateACK(_ s: TCPSegment) -> Bool {
-        s.payload.isEmpty && !s.has(TCPFlags.fin) && UInt64(s.window) == sndWnd && sndMax > sndUna
+        s.payload.isEmpty && !s.has(TCPFlags.fin) && sndMax > sndUna
     }
 
     /// sndUna moves to `position`: count the data acknowledged, grow cwnd
