@@ -109,8 +109,12 @@ extension Machine {
     }
 
     /// The next cycle at which a device needs the machine's attention.
+    /// Called on every port write: no allocation.
     func nextDeviceEvent() -> UInt64? {
-        [pit.nextEventCycle(), nic?.nextDeliveryCycle, peer?.nextTimerCycle].compactMap { $0 }.min()
+        var next = pit.nextEventCycle()
+        if let c = nic?.nextDeliveryCycle, c < next ?? .max { next = c }
+        if let c = peer?.nextTimerCycle, c < next ?? .max { next = c }
+        return next
     }
 
     /// Let devices catch up with the CPU's clock.

@@ -36,7 +36,7 @@
 public struct PeerTCPSource: Sendable, Equatable, Codable {
     /// The guest port to connect to (on 10.0.2.15).
     public var guestPort: UInt16
-    /// How many bytes of the pattern to send.
+    /// How many bytes of the pattern to send (at most 2^62; more are sent as 2^62).
     public var bytes: UInt64
     /// Modeled cycles from machine start before the first connection attempt.
     public var startDelayCycles: UInt64
@@ -153,7 +153,11 @@ public struct PeerTCP: Equatable, Sendable, Codable {
     }
 
     /// The earliest connection timer, if any.
-    var nextTimer: UInt64? { connections.compactMap(\.timer).min() }
+    var nextTimer: UInt64? {
+        var next: UInt64?
+        for c in connections { if let t = c.timer, t < next ?? .max { next = t } }
+        return next
+    }
 
     /// Remember the guest's hardware address (from its ARP or IP frames).
     mutating func learn(ip: IPv4Address, mac: MACAddress) {

@@ -83,7 +83,7 @@ struct PeerTCPConnection: Equatable, Sendable, Codable {
         self.remoteIP = remoteIP
         self.remoteMAC = remoteMAC
         self.iss = iss
-        self.sendTotal = sendTotal
+        self.sendTotal = min(sendTotal, 1 << 62)   // positions never wrap
         cwnd = 2 * 1460
         rto = timing.rtoInitial
     }
