@@ -22,6 +22,8 @@ public struct MachineConfig: Sendable {
     public var network: NetworkMode = .peer
     /// Modeled latency of the LAN peer's replies (default: 10 µs of modeled time).
     public var netLatencyCycles: UInt64? = nil
+    /// The LAN peer's TCP endpoints: a sink on port 5001 by default, optionally a source.
+    public var peerTCP = PeerTCPOptions()
     public init() {}
 }
 

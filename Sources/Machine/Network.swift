@@ -1,11 +1,13 @@
 // The machine's PCI bus and network: the board's PIIX functions (Board.swift)
 // and an Intel 82540EM (e1000) at 00:02.0 with IRQ 10 and BAR0 at 0xFEBC0000
 // (where SeaBIOS puts QEMU's under `-vga none`), a peer on the LAN
-// at 10.0.2.2 that answers ARP, ping and UDP echo, and an optional pcap tap.
+// at 10.0.2.2 that answers ARP, ping and UDP echo and has TCP endpoints (a
+// sink, optionally a source; `MachineConfig.peerTCP`), and an optional pcap tap.
 //
 // Frames the peer sends back are queued and written into guest RAM only at
 // event boundaries (a fixed modeled latency after the request), so network
-// runs are as deterministic as everything else.
+// runs are as deterministic as everything else. The peer's TCP timers run on
+// the CPU's cycle counter: they are device events like the PIT's.
 //
 // With `.user` the NIC's cable goes to libslirp instead (SlirpBackend): real
 // host sockets, NAT, hostfwd from 127.0.0.1. Its frames take the same delivery
@@ -86,10 +88,12 @@ extension Machine {
                 networkSetupError = error
             }
         } else {
-            let peer = NetPeer()
+            let peer = NetPeer(tcp: config.peerTCP, cyclesPerSecond: config.costs.cyclesPerSecond)
             peer.reply = { [unowned self, unowned nic] frame in
                 _ = nic.queueForDelivery(frame, atCycle: self.cpu.cycles &+ latency)
             }
+            peer.clock = { [unowned self] in self.cpu.cycles }
+            peer.onTimerScheduled = { [unowned self] due in self.cpu.limitRun(toCycle: due) }
             nic.backend = peer
             self.peer = peer
         }
@@ -105,19 +109,18 @@ extension Machine {
     }
 
     /// The next cycle at which a device needs the machine's attention.
+    /// Called on every port write: no allocation.
     func nextDeviceEvent() -> UInt64? {
-        let a = pit.nextEventCycle(), b = nic?.nextDeliveryCycle
-        switch (a, b) {
-        case let (x?, y?): return min(x, y)
-        case let (x?, nil): return x
-        case let (nil, y?): return y
-        default: return nil
-        }
+        var next = pit.nextEventCycle()
+        if let c = nic?.nextDeliveryCycle, c < next ?? .max { next = c }
+        if let c = peer?.nextTimerCycle, c < next ?? .max { next = c }
+        return next
     }
 
     /// Let devices catch up with the CPU's clock.
     func advanceDevices() {
         pit.advance(to: cpu.cycles)
+        if let peer, let t = peer.nextTimerCycle, t <= cpu.cycles { peer.advance(to: cpu.cycles) }
         if let nic, nic.pendingFrameCount > 0 { _ = nic.deliverPending(upToCycle: cpu.cycles) }
     }
 }

@@ -46,7 +46,9 @@ struct BootOptions: ParsableArguments {
         "Override a cost-model entry (repeatable): \(CostOption.keys.joined(separator: ", ")).", valueName: "KEY=CYCLES"))
     var costs: [String] = []
 
-    @Option(help: ArgumentHelp("Network: 'peer' (an e1000 NIC and a LAN peer at 10.0.2.2 answering ARP, ping and UDP echo; deterministic), "
+    @Option(help: ArgumentHelp("Network: 'peer[,tcp-sink=PORT|off][,tcp-source=PORT:BYTES]' (an e1000 NIC and a LAN peer at 10.0.2.2 "
+        + "answering ARP, ping and UDP echo, with a TCP discard server on port 5001 (tcp-sink) and optionally a TCP stream of BYTES "
+        + "it sends to the guest's PORT (tcp-source); deterministic), "
         + "'user[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]...' (the e1000 behind libslirp NAT like QEMU's -netdev user; "
         + "real host sockets, so NOT deterministic) or 'none'.", valueName: "MODE"))
     var net: String = "peer"
@@ -121,13 +123,17 @@ struct BootOptions: ParsableArguments {
         if let dtlb { (cfg.tlb.dtlbEntries, cfg.tlb.dtlbWays) = try CostOption.tlbSize(dtlb, "--dtlb") }
         cfg.tlb.taggedCR3 = taggedTLB
         switch net {
-        case "peer": cfg.network = .peer
+        case _ where net == "peer" || net.hasPrefix("peer,"):
+            cfg.network = .peer
+            do { cfg.peerTCP = try PeerTCPOptions.parse(String(net.dropFirst(4))) } catch {
+                throw ValidationError("--net: \(error.description)")
+            }
         case "none": cfg.network = .none
         case _ where net == "user" || net.hasPrefix("user,"):
             do { cfg.network = .user(try SlirpOptions.parse(String(net.dropFirst(4)))) } catch {
                 throw ValidationError("--net: \(error.description)")
             }
-        default: throw ValidationError("--net must be 'peer', 'user[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]...' or 'none' (got '\(net)')")
+        default: throw ValidationError("--net must be 'peer[,tcp-sink=PORT|off][,tcp-source=PORT:BYTES]', 'user[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]...' or 'none' (got '\(net)')")
         }
         for c in costs { try CostOption.apply(c, to: &cfg.costs) }
         return cfg

@@ -43,6 +43,10 @@ struct RunStats {
             let c = nic.counters
             row("e1000", "\(grouped(c.framesSent)) frames sent, \(grouped(c.framesReceived)) received, \(grouped(c.dmaErrors)) DMA refused\(c.lastDMAError.map { " (last: \($0))" } ?? "")")
         }
+        if let peer = machine.peer {
+            let t = peer.tcpCounters
+            row("peer TCP", "\(t.connectionsAccepted) accepted, \(t.connectionsMade) made; sink \(grouped(t.sinkBytes)) bytes, \(t.patternErrors) pattern errors\(t.sinkClosed ? ", closed" : ""); source \(grouped(t.sourceBytesAcked)) bytes acked\(t.sourceDone ? ", done" : ""); \(t.retransmits) retransmits, \(t.resetsSent) RSTs, \(t.malformed) malformed")
+        }
         lines += nooksLines(row)
         return lines.joined(separator: "\n")
     }

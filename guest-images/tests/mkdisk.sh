@@ -11,7 +11,9 @@
 #
 # usage: tests/mkdisk.sh IMAGE [12|16|32] [SIZE_MIB]   (default 32: 64 MiB;
 #        16: 32 MiB; 12: 8 MiB).  Needs mkfs.vfat (dosfstools) and
-#        mtools.
+#        mtools.  The image is reproducible: mkfs.vfat --invariant (fixed
+#        volume ID and dates) and mtools with SOURCE_DATE_EPOCH, so the same
+#        arguments give the same bytes on every run.
 set -eu
 img=${1:?usage: mkdisk.sh IMAGE [12|16|32] [SIZE_MIB]}
 fat=${2:-32}
@@ -29,11 +31,11 @@ fi
 rm -f "$img"
 dd if=/dev/zero of="$img" bs=1M count="$size" status=none
 if [ "$fat" = 32 ]; then
-	mkfs.vfat -F 32 -s 1 -n NOOKSFAT32 "$img" > /dev/null
+	mkfs.vfat --invariant -F 32 -s 1 -n NOOKSFAT32 "$img" > /dev/null
 elif [ "$fat" = 12 ]; then
-	mkfs.vfat -F 12 -n NOOKSFAT12 "$img" > /dev/null
+	mkfs.vfat --invariant -F 12 -n NOOKSFAT12 "$img" > /dev/null
 else
-	mkfs.vfat -F 16 -n NOOKSFAT16 "$img" > /dev/null
+	mkfs.vfat --invariant -F 16 -n NOOKSFAT16 "$img" > /dev/null
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,7 +48,7 @@ python3 -c 'import sys; sys.stdout.buffer.write(bytes(k % 251 for k in range(1 <
 printf 'hello from the host\n' > "$tmp/nested.txt"
 printf 'readme\n' > "$tmp/readme.txt"
 printf '<html><body>about</body></html>\n' > "$tmp/about.html"
-export MTOOLS_SKIP_CHECK=1
+export MTOOLS_SKIP_CHECK=1 SOURCE_DATE_EPOCH=1700000000 TZ=UTC
 mcopy -i "$img" "$tmp/index.html" ::/index.html
 mcopy -i "$img" "$tmp/big.bin" ::/big.bin
 mmd -i "$img" ::/docs "::/docs/A Long Directory Name" ::/www

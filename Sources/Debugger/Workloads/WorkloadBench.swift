@@ -309,8 +309,12 @@ public enum WorkloadBench {
                 meas.notes.append("clients: \(c.ok) answers, \(c.connections) connections, \(c.errors) errors" + (c.lastError.map { " (last: \($0))" } ?? ""))
             }
         }
-        if let c = PeerTCPSeam.counters(m), w == .send || w == .receive, PeerTCPSeam.available {
+        var peerProblem: String? = nil
+        if PeerTCPSeam.available, w == .send || w == .receive, let c = PeerTCPSeam.counters(m) {
             meas.notes.append("peer TCP: sink \(c.sinkBytes) bytes, source acked \(c.sourceBytesAcked), pattern errors \(c.patternErrors), retransmits \(c.retransmits)")
+            if c.patternErrors > 0 { peerProblem = "the peer saw \(c.patternErrors) bytes off the pattern" }
+            if w == .send && c.sinkBytes != p.streamBytes { peerProblem = "the peer's sink got \(c.sinkBytes) of \(p.streamBytes) bytes" }
+            if w == .receive && c.sourceBytesAcked != p.streamBytes { peerProblem = "the guest acknowledged \(c.sourceBytesAcked) of \(p.streamBytes) bytes" }
         }
         let guestResult = r.keptLines.last { $0.hasPrefix(resultPrefix(w)) }
         if let why = r.abortReason {
@@ -323,7 +327,9 @@ public enum WorkloadBench {
             meas.failure = "no start/end markers ('\(start)', '\(end)') in the guest's output"
         } else if meas.work <= 0 {
             meas.failure = "no work measured between the markers"
-        } else if w == .fs, r.interval!.faults > 0 {
+        } else if let why = peerProblem {
+            meas.failure = why
+        } else if r.interval!.faults > 0 {
             meas.failure = "\(r.interval!.faults) Nooks fault(s) during the run"
         }
         meas.passed = meas.failure == nil

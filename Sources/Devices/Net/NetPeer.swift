@@ -1,6 +1,7 @@
 // NetPeer: a tiny host on the guest's LAN, with QEMU user-networking
 // addresses (10.0.2.2, 52:55:0a:00:02:02). It answers ARP requests for its
-// address, ICMP echo requests (ping) and UDP datagrams to port 7 (echo). Every
+// address, ICMP echo requests (ping) and UDP datagrams to port 7 (echo), and
+// has TCP endpoints (a sink, optionally a source; NetPeerTCP.swift). Every
 // frame is validated — lengths, header fields, checksums — and anything
 // malformed is dropped silently and counted. Sans-IO: frames in through
 // `send(_:)` (it is the NIC's backend), answers out through `reply`.
@@ -45,14 +46,24 @@ public final class NetPeer: NetBackend {
 
     public private(set) var counters = NetPeerCounters()
 
-    public init(mac: MACAddress = .qemuHost, ip: IPv4Address = .qemuHost, reply: (([UInt8]) -> Void)? = nil) {
+    /// The TCP endpoints' state (NetPeerTCP.swift).
+    var tcp: PeerTCP
+    /// The modeled time in cycles (the machine's clock; TCP timers run on it).
+    public var clock: () -> UInt64 = { 0 }
+    /// Called with the next TCP timer's cycle whenever one may have been armed
+    /// (the machine ends its run slice there).
+    public var onTimerScheduled: ((UInt64) -> Void)?
+
+    public init(mac: MACAddress = .qemuHost, ip: IPv4Address = .qemuHost, tcp options: PeerTCPOptions = PeerTCPOptions(),
+                cyclesPerSecond: UInt64 = 1_000_000_000, reply: (([UInt8]) -> Void)? = nil) {
         self.mac = mac
         self.ip = ip
         self.reply = reply
+        tcp = PeerTCP(options: options, cyclesPerSecond: cyclesPerSecond)
     }
 
     /// Why a frame was dropped.
-    private struct Malformed: Error {
+    struct Malformed: Error {
         var reason: String
         init(_ reason: String) { self.reason = reason }
     }
@@ -61,9 +72,10 @@ public final class NetPeer: NetBackend {
 
     public func send(_ frame: [UInt8]) {
         counters.framesSeen &+= 1
+        defer { timerMayHaveMoved() }
         do {
-            if let answer = try answer(frame) {
-                reply?(answer)
+            if let answers = try answer(frame) {
+                for a in answers { reply?(a) }
             } else {
                 counters.ignored &+= 1
             }
@@ -75,8 +87,8 @@ public final class NetPeer: NetBackend {
         }
     }
 
-    /// The answer to `frame`, nil if none is due; throws if it is malformed.
-    private func answer(_ f: [UInt8]) throws -> [UInt8]? {
+    /// The answers to `frame`, nil if it is not for a service of the peer; throws if it is malformed.
+    private func answer(_ f: [UInt8]) throws -> [[UInt8]]? {
         guard f.count >= 14 else { throw Malformed("frame of \(f.count) bytes is shorter than an Ethernet header") }
         guard f.count <= 14 + 1500 else { throw Malformed("frame of \(f.count) bytes exceeds the 1500-byte MTU") }
         let dst = MACAddress(Array(f[0..<6]))
@@ -84,7 +96,7 @@ public final class NetPeer: NetBackend {
         guard !src.isMulticast else { throw Malformed("source address \(src) is a group address") }
         guard dst == mac || dst.isBroadcast else { return nil }
         switch NetBytes.be16(f, 12) {
-        case 0x0806: return try answerARP(f, from: src)
+        case 0x0806: return try answerARP(f, from: src).map { [$0] }
         case 0x0800:
             guard dst == mac else { return nil }  // the peer does not answer IP broadcasts
             return try answerIPv4(f, from: src)
@@ -102,6 +114,7 @@ public final class NetPeer: NetBackend {
         let op = NetBytes.be16(f, 20)
         guard op == 1 || op == 2 else { throw Malformed("ARP opcode \(op)") }
         let senderMAC = Array(f[22..<28]), senderIP = Array(f[28..<32])
+        tcp.learn(ip: IPv4Address(NetBytes.be32(f, 28)), mac: MACAddress(senderMAC))
         guard op == 1, IPv4Address(NetBytes.be32(f, 38)) == ip else { return nil }
         guard !MACAddress(senderMAC).isMulticast else { throw Malformed("ARP sender address is a group address") }
         var r = [UInt8](repeating: 0, count: 64)
@@ -118,7 +131,7 @@ public final class NetPeer: NetBackend {
 
     // MARK: IPv4
 
-    private func answerIPv4(_ f: [UInt8], from src: MACAddress) throws -> [UInt8]? {
+    private func answerIPv4(_ f: [UInt8], from src: MACAddress) throws -> [[UInt8]]? {
         let ipStart = 14
         guard f.count >= ipStart + 20 else { throw Malformed("IPv4 packet shorter than 20 bytes") }
         guard f[ipStart] >> 4 == 4 else { throw Malformed("IP version \(f[ipStart] >> 4)") }
@@ -142,8 +155,9 @@ public final class NetPeer: NetBackend {
         guard fragment & 0x3FFF == 0 else { return nil }  // fragments: not reassembled, ignored
         let payload = Array(f[(ipStart + headerLength)..<(ipStart + totalLength)])
         switch f[ipStart + 9] {
-        case 1: return try answerICMP(payload, to: src, source: source)
-        case 17: return try answerUDP(payload, to: src, source: source)
+        case 1: return try answerICMP(payload, to: src, source: source).map { [$0] }
+        case 6: return try answerTCP(payload, to: src, source: source)
+        case 17: return try answerUDP(payload, to: src, source: source).map { [$0] }
         default: return nil
         }
     }
@@ -189,7 +203,7 @@ public final class NetPeer: NetBackend {
     }
 
     /// An Ethernet frame carrying an IPv4 packet from the peer.
-    private func ipv4Frame(to dst: MACAddress, destination: IPv4Address, proto: UInt8, payload: [UInt8]) -> [UInt8] {
+    func ipv4Frame(to dst: MACAddress, destination: IPv4Address, proto: UInt8, payload: [UInt8]) -> [UInt8] {
         var header: [UInt8] = [0x45, 0x00, 0, 0, 0x00, 0x00, 0x40, 0x00, 255, proto, 0, 0]
         NetBytes.put16(&header, 2, UInt16(truncatingIfNeeded: 20 + payload.count))
         header += ip.bytes + destination.bytes
@@ -199,13 +213,17 @@ public final class NetPeer: NetBackend {
 
     // MARK: Snapshot
 
-    /// The peer keeps no protocol state, only its counters.
+    /// The counters and the whole TCP state (connections, timers, counters).
     public struct Snapshot: Equatable, Sendable, Codable {
         public var counters: NetPeerCounters
+        public var tcp: PeerTCP
     }
 
-    public func snapshot() -> Snapshot { Snapshot(counters: counters) }
-    public func restore(_ snapshot: Snapshot) { counters = snapshot.counters }
+    public func snapshot() -> Snapshot { Snapshot(counters: counters, tcp: tcp) }
+    public func restore(_ snapshot: Snapshot) {
+        counters = snapshot.counters
+        tcp = snapshot.tcp
+    }
 }
 
 extension NetPeer: SnapshotCapable {}
