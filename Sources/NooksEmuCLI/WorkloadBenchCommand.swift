@@ -22,34 +22,33 @@ struct WorkloadBenchCommand: ParsableCommand {
         commandName: "workloads",
         abstract: "The Nooks paper's performance table: workloads native vs isolated, in modeled time.",
         discussion: """
-        Each workload boots the default kernel twice on the same binaries: nooks=none (native) and
-        with the paper's extension isolated (receive/send: e1000, fs: vfat, web: khttpd). Only the
-        interval between the guest's start and end markers is measured: throughput in modeled time
-        (cycles at the cost model's 1 GHz), relative = isolated/native throughput, XPCs (both
-        directions) per modeled second, busy fraction of the modeled CPU (1 - halted/total cycles),
-        CR3 loads and TLB misses per XPC, and host seconds.
+        Each workload boots the default kernel twice on the same binaries: nooks=none (native) \
+        and with the paper's extension isolated (receive/send: e1000, fs: vfat, web: khttpd). \
+        Only the interval between the guest's start and end markers is measured: throughput \
+        in modeled time (cycles at the cost model's 1 GHz), relative = isolated/native, XPCs \
+        (both directions) per modeled second, CPU = 1 - halted/total cycles, CR3 loads, TLB \
+        misses per XPC, host seconds.
 
-          receive  netstream tcprecv: the LAN peer's TCP source sends --bytes to the guest
-          send     netstream tcpsend to the peer's TCP sink (a UDP send stream of 1400-byte
-                   datagrams while the peer has no TCP)
-          fs       workload=fs fsbench=1: untar, verify, compile, rename, modify, readdir, rmdir
-                   rounds on VFAT over the IDE disk (a fresh FAT16 image from
-                   guest-images/tests/mkdisk.sh, copied in memory for each run); the figure is the
-                   modeled seconds of the build, relative = native time / isolated time
-          web      workload=web: kHTTPd serves /index.html through slirp (hostfwd on a free
-                   loopback port) to --clients host threads issuing --requests GETs in total, one
-                   connection per request (HTTP/1.1 with "Connection: close"), or persistent
-                   connections with --keep-alive; requests per modeled second from the first
-                   answer to the last; relative compares requests per busy modeled second, since
-                   the guest mostly waits for the host (the paper's server was CPU-bound)
+          receive  netstream tcprecv: the LAN peer's TCP source sends --bytes
+          send     netstream tcpsend: --bytes to the LAN peer's TCP sink
+          fs       workload=fs fsbench=1 (untar, verify, compile, rename, modify,
+                   readdir, rmdir) on VFAT over IDE; a fresh FAT16 image from
+                   guest-images/tests/mkdisk.sh per run (in memory); the figure
+                   is modeled seconds, relative = native time / isolated time
+          web      kHTTPd serves /index.html through slirp (hostfwd on a free
+                   loopback port) to --clients host threads sending --requests
+                   GETs, one connection per request ("Connection: close") or
+                   persistent ones with --keep-alive; relative compares
+                   requests per busy modeled second (the guest mostly waits for
+                   the host; the paper's server was CPU-bound)
 
-        Every row but web is deterministic (same options, same figures). Web runs depend on
-        host scheduling: while the guest idles, its clock follows the host's.
-        fs and web are skipped (with a message) when mkfs.vfat or mtools are missing.
+        Every row but web is deterministic (same options, same figures); web depends on host \
+        scheduling, since an idle guest's clock follows the host's. fs and web are skipped, \
+        with a message, when mkfs.vfat or mtools are missing.
 
-        Exit status: 0 every row that ran passed; \(ExitStatus.workloadFailed) a guest workload
-        failed (the row says FAIL, the other rows are still printed); 64 bad arguments; 66 kernel
-        missing; 76 a module missing; 90 user networking (slirp) could not start.
+        Exit status: 0 every row that ran passed; \(ExitStatus.workloadFailed) a guest workload \
+        failed (its row says FAIL; the other rows are still printed); 64 bad arguments; 66 \
+        kernel missing; 76 a module missing; 90 user networking (slirp) could not start.
         """
     )
 
