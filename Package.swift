@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Disasm", dependencies: ["CCapstone"], path: "Sources/Disasm"),
         .target(name: "GDBRemote", path: "Sources/GDBRemote"),
         .target(name: "Machine", dependencies: ["Core", "Devices", "ELF"], path: "Sources/Machine"),
-        .target(name: "Debugger", dependencies: ["Machine", "Core", "ELF", "Disasm", "GDBRemote"], path: "Sources/Debugger"),
+        .target(name: "Debugger", dependencies: ["Machine", "Core", "Devices", "ELF", "Disasm", "GDBRemote"], path: "Sources/Debugger"),
         .target(name: "Inject", dependencies: ["Machine", "Core", "ELF", "Disasm", "Debugger", "CCapstone"],
                 path: "Sources/Inject"),
         .target(name: "NooksEmuCLI",
