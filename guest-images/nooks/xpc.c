@@ -247,37 +247,85 @@ static __noinline void xpc_copy_out(struct nooks_xpc_frame *f, struct nooks_doma
 
 /* ---- phase: deferred calls ---- */
 
+/*
+ * The queues are filled and drained both in process context and from
+ * interrupt handlers: an IRQ taken while a queue is being drained (or
+ * filled) makes a driver call into the same domain, and that call's
+ * return drains the same queue again.  So every update of head or tail,
+ * with the slot it covers, happens with interrupts off: a drain nested in
+ * an interrupt must never see a call the interrupted drain has already
+ * taken (it would run twice - e.g. a second netif_rx of a received skb,
+ * which the first one already handed up, and the kernel has freed) nor
+ * have its own progress undone by a stale head written back after it.
+ * The calls themselves run with interrupts as the caller had them.
+ */
+
 /* queue_put - append fn(args) to q; -ENOSPC when full. */
 static int queue_put(struct nooks_defer_queue *q, void *fn, int nargs, va_list ap)
 {
+	u32 args[NOOKS_XPC_MAX_ARGS];
 	struct nooks_defer_call *c;
+	unsigned long flags;
 	int i;
 
 	if (nargs < 0 || nargs > NOOKS_XPC_MAX_ARGS)
 		return -E2BIG;
-	if (q->tail - q->head >= NOOKS_DEFER_SLOTS)
+	for (i = 0; i < NOOKS_XPC_MAX_ARGS; i++)
+		args[i] = i < nargs ? va_arg(ap, u32) : 0;
+	local_irq_save(flags);
+	if (q->tail - q->head >= NOOKS_DEFER_SLOTS) {
+		local_irq_restore(flags);
 		return -ENOSPC;
+	}
 	c = &q->slot[q->tail % NOOKS_DEFER_SLOTS];
 	c->fn = fn;
 	c->nargs = nargs;
 	for (i = 0; i < NOOKS_XPC_MAX_ARGS; i++)
-		c->args[i] = i < nargs ? va_arg(ap, u32) : 0;
+		c->args[i] = args[i];
 	q->tail++;
+	local_irq_restore(flags);
 	return 0;
 }
 
-/* queue_run - run and remove every queued call; how many ran. */
+/* queue_take - remove the oldest queued call into *c; false if empty. */
+static bool queue_take(struct nooks_defer_queue *q, struct nooks_defer_call *c)
+{
+	unsigned long flags;
+	bool taken = false;
+
+	local_irq_save(flags);
+	if (q->head != q->tail) {
+		*c = q->slot[q->head % NOOKS_DEFER_SLOTS];
+		q->head++;
+		taken = true;
+	}
+	local_irq_restore(flags);
+	return taken;
+}
+
+/* queue_run - run and remove every queued call, each taken exactly once
+ * even if a nested drain (from an interrupt) runs meanwhile; how many ran. */
 static u32 queue_run(struct nooks_defer_queue *q)
 {
+	struct nooks_defer_call c;
 	u32 n = 0;
 
-	while (q->head != q->tail) {
-		struct nooks_defer_call *c = &q->slot[q->head % NOOKS_DEFER_SLOTS];
-		q->head++;
-		call8(c->fn, c->args);
+	while (queue_take(q, &c)) {
+		call8(c.fn, c.args);
 		n++;
 	}
 	return n;
+}
+
+/* count_ran_to_ext - add n to the defer page's count of deferred calls run
+ * in the domain (the kernel folds and clears it, possibly from an IRQ). */
+static void count_ran_to_ext(struct nooks_defer_area *q, u32 n)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	q->ran_to_ext += n;
+	local_irq_restore(flags);
 }
 
 /*
@@ -292,24 +340,29 @@ static u32 xpc_drain_to_ext(u32 a0, u32 a1, u32 a2, u32 a3, u32 a4, u32 a5, u32 
 	struct nooks_defer_area *q = f->to->defer;
 	u32 a[NOOKS_XPC_MAX_ARGS] = { a0, a1, a2, a3, a4, a5, a6, a7 };
 
-	q->ran_to_ext += queue_run(&q->to_ext);
+	count_ran_to_ext(q, queue_run(&q->to_ext));
 	return call8(f->real_fn, a);
 }
 
 /* xpc_drain_to_kernel - run the calls d deferred to the kernel (kernel side). */
 static __noinline void xpc_drain_to_kernel(struct nooks_domain *d)
 {
+	unsigned long flags;
 	u32 n;
 
 	if (!d->defer)
 		return;
 	n = queue_run(&d->defer->to_kernel);
+	local_irq_save(flags);		/* counters also updated by nested drains */
 	d->deferred_out += n;
 	nooks_stats.deferred_to_kernel += n;
-	n = d->defer->ran_to_ext;
-	d->defer->ran_to_ext = 0;
-	d->deferred_in += n;
-	nooks_stats.deferred_to_ext += n;
+	if (d->defer) {			/* d may have been torn down meanwhile */
+		n = d->defer->ran_to_ext;
+		d->defer->ran_to_ext = 0;
+		d->deferred_in += n;
+		nooks_stats.deferred_to_ext += n;
+	}
+	local_irq_restore(flags);
 }
 
 /* nooks_defer_driver_call - see nooks/xpc.h. */
@@ -365,7 +418,7 @@ int nooks_driver_call_objs(struct nooks_domain *d, void *fn, int nargs, const u3
 			a[i] = args[i];
 		nooks_stats.native_calls++;
 		if (d && d->defer) {
-			d->defer->ran_to_ext += queue_run(&d->defer->to_ext);
+			count_ran_to_ext(d->defer, queue_run(&d->defer->to_ext));
 			ret = call8(fn, a);
 			xpc_drain_to_kernel(d);
 			return (int)ret;
