@@ -97,8 +97,8 @@ int vfs_mount(const char *type, kdev_t dev)
 	return 0;
 }
 
-/* vfs_abort - see linux/vfs.h. */
-int vfs_abort(const char *why)
+/* abort_mount - vfs_abort (sync) or vfs_abort_nosync (drop the dirty buffers). */
+static int abort_mount(const char *why, bool sync)
 {
 	struct super_block *sb = root_sb;
 	struct vfs_inode *i, *n;
@@ -106,9 +106,15 @@ int vfs_abort(const char *why)
 
 	if (!sb)
 		return -EINVAL;
-	err = sync_dev(sb->s_dev);
-	printk("vfs: mount of %s on %04x aborted (%s); sync %d, %u file(s) left open\n",
-	       sb->s_type->name, sb->s_dev, why ? why : "?", err, open_files);
+	if (sync) {
+		err = sync_dev(sb->s_dev);
+		printk("vfs: mount of %s on %04x aborted (%s); sync %d, %u file(s) left open\n",
+		       sb->s_type->name, sb->s_dev, why ? why : "?", err, open_files);
+	} else {
+		printk("vfs: mount of %s on %04x aborted (%s); no sync: %u dirty buffer(s) "
+		       "dropped, %u file(s) left open\n", sb->s_type->name, sb->s_dev,
+		       why ? why : "?", invalidate_buffers(sb->s_dev), open_files);
+	}
 	for (i = inodes; i; i = n) {
 		n = i->i_next;
 		kfree(i);
@@ -119,6 +125,18 @@ int vfs_abort(const char *why)
 	root_sb = NULL;
 	mount_gen++;
 	return 0;
+}
+
+/* vfs_abort - see linux/vfs.h. */
+int vfs_abort(const char *why)
+{
+	return abort_mount(why, true);
+}
+
+/* vfs_abort_nosync - see linux/vfs.h. */
+int vfs_abort_nosync(const char *why)
+{
+	return abort_mount(why, false);
 }
 
 /* vfs_mounted - see linux/vfs.h. */

@@ -13,6 +13,7 @@
  * mount without calling into the driver (vfs_abort: the kernel syncs the
  * dirty buffers); the reloaded driver registers the type again.
  */
+#include <linux/cmdline.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/stddef.h>
@@ -366,7 +367,10 @@ static void abort_task(void *data)
 	struct fs_rec *r = data;
 
 	if (mounted == r) {
-		printk("nooks: abort mount of %s (%d)\n", r->name, vfs_abort("nooks recovery"));
+		/* nooks_fs_sync=0: the ablation that drops the dirty buffers */
+		printk("nooks: abort mount of %s (%d)\n", r->name,
+		       cmdline_get_ulong("nooks_fs_sync", 1) ? vfs_abort("nooks recovery")
+							     : vfs_abort_nosync("nooks recovery"));
 		mounted = NULL;
 	}
 	unregister_filesystem(&r->kfs);	/* a no-op if the reload replaced it */
