@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/tqueue.h>
 #include <linux/vfs.h>
 
 static struct file_system_type *fs_types;
@@ -16,6 +17,18 @@ static struct super_block *root_sb;
 static struct vfs_inode *inodes;	/* in use (the root is not on it) */
 static unsigned int open_files;
 static unsigned int mount_gen = 1;	/* changes at every mount and abort */
+
+/*
+ * between_ops - run deferred work at the start of a VFS call, when no VFS
+ * state is held: this is where a recovered file system module's mount is
+ * aborted (nooks/wrappers/vfs.c queues it while the failed call unwinds),
+ * so the next call already sees the mount gone.
+ */
+static void between_ops(void)
+{
+	if (tasks_pending())
+		flush_scheduled_tasks();
+}
 
 /* stale - was f opened on a mount that is gone (aborted)? */
 static bool stale(const struct vfs_file *f)
@@ -148,7 +161,10 @@ bool vfs_mounted(void)
 /* vfs_umount - see linux/vfs.h. */
 int vfs_umount(void)
 {
-	struct super_block *sb = root_sb;
+	struct super_block *sb;
+
+	between_ops();
+	sb = root_sb;
 
 	if (!sb)
 		return -EINVAL;
@@ -311,6 +327,8 @@ struct vfs_file *vfs_open(const char *path, unsigned int flags, int *err)
 	const char *name;
 	int len, e;
 
+	between_ops();
+
 	e = walk(path, &dir, &name, &len);
 	if (e == -EINVAL && path && root_sb && path[0] == '/' &&
 	    !(flags & (O_CREAT | O_TRUNC))) {
@@ -373,6 +391,8 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t count)
 {
 	ssize_t n;
 
+	between_ops();
+
 	if (!f || (f->flags & 3) == O_WRONLY)
 		return -EBADF;
 	if (stale(f))
@@ -389,6 +409,8 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t count)
 ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t count)
 {
 	ssize_t n;
+
+	between_ops();
 
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
@@ -407,6 +429,8 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 {
 	loff_t base;
 
+	between_ops();
+
 	if (!f)
 		return -EBADF;
 	if (stale(f))
@@ -421,6 +445,7 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 /* vfs_ftruncate - see linux/vfs.h. */
 int vfs_ftruncate(struct vfs_file *f, loff_t size)
 {
+	between_ops();
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
 	if (stale(f))
@@ -435,6 +460,7 @@ int vfs_ftruncate(struct vfs_file *f, loff_t size)
 /* vfs_readdir - see linux/vfs.h. */
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
+	between_ops();
 	if (!f)
 		return -EBADF;
 	if (stale(f))
@@ -447,6 +473,7 @@ int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 /* vfs_close - see linux/vfs.h. */
 int vfs_close(struct vfs_file *f)
 {
+	between_ops();
 	if (!f)
 		return -EBADF;
 	if (!stale(f))
@@ -460,8 +487,10 @@ int vfs_close(struct vfs_file *f)
 int vfs_stat(const char *path, struct vfs_stat *st)
 {
 	struct vfs_inode *i;
-	int err = walk(path, &i, NULL, NULL);
+	int err;
 
+	between_ops();
+	err = walk(path, &i, NULL, NULL);
 	if (err)
 		return err;
 	st->mode = i->i_mode;
@@ -476,6 +505,8 @@ int vfs_mkdir(const char *path)
 {
 	struct vfs_inode *dir, *i;
 	const char *name;
+
+	between_ops();
 	int len, err = walk(path, &dir, &name, &len);
 
 	if (err)
@@ -520,12 +551,14 @@ static int remove(const char *path, bool isdir)
 /* vfs_unlink - see linux/vfs.h. */
 int vfs_unlink(const char *path)
 {
+	between_ops();
 	return remove(path, false);
 }
 
 /* vfs_rmdir - see linux/vfs.h. */
 int vfs_rmdir(const char *path)
 {
+	between_ops();
 	return remove(path, true);
 }
 
@@ -535,6 +568,8 @@ int vfs_rename(const char *oldpath, const char *newpath)
 	struct vfs_inode *odir, *ndir, *i;
 	const char *oname, *nname;
 	int olen, nlen, err;
+
+	between_ops();
 	size_t ol = strnlen(oldpath, VFS_PATH_MAX);
 
 	/* a directory may not move into itself */
@@ -569,6 +604,7 @@ int vfs_rename(const char *oldpath, const char *newpath)
 /* vfs_sync - see linux/vfs.h. */
 int vfs_sync(void)
 {
+	between_ops();
 	if (!root_sb)
 		return -ENODEV;
 	return root_sb->s_op->sync ? root_sb->s_op->sync(root_sb) : 0;

@@ -38,6 +38,9 @@ struct fs_rec {
 
 /* The mounted file system's record (one mount at "/"). */
 static struct fs_rec *mounted;
+/* A reloaded driver's type, registered by abort_task once the crashed
+ * instance's mount (still holding the old type) is aborted. */
+static struct fs_rec *waiting;
 
 /* fs_live - may r's driver be called? */
 static bool fs_live(const struct fs_rec *r)
@@ -325,6 +328,10 @@ int nooks_wrap_register_filesystem(struct file_system_type *fs)
 	r->kfs.name = r->name;
 	r->kfs.mount = nooks_fs_mount;
 	err = register_filesystem(&r->kfs);
+	if (err == -EBUSY && mounted && mounted->generation == ~0u && !strcmp(mounted->name, r->name)) {
+		waiting = r;	/* the old mount's abort is queued: register after it */
+		err = 0;
+	}
 	if (err) {
 		nooks_meta_free(r);
 		return err;
@@ -366,6 +373,8 @@ static void abort_task(void *data)
 {
 	struct fs_rec *r = data;
 
+	if (waiting == r)
+		waiting = NULL;	/* the reloaded instance failed too */
 	if (mounted == r) {
 		/* nooks_fs_sync=0: the ablation that drops the dirty buffers */
 		printk("nooks: abort mount of %s (%d)\n", r->name,
@@ -375,6 +384,10 @@ static void abort_task(void *data)
 	}
 	unregister_filesystem(&r->kfs);	/* a no-op if the reload replaced it */
 	nooks_meta_free(r);
+	if (waiting && !vfs_mounted()) {
+		printk("nooks: register %s again (%d)\n", waiting->name, register_filesystem(&waiting->kfs));
+		waiting = NULL;
+	}
 }
 
 /* release_fs - recovery: from now on the old mount's operations answer
