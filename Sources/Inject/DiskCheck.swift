@@ -118,13 +118,37 @@ public final class DiskChecker {
         return (files, text)
     }
 
-    /// The verdict for the base image with `dirty` sectors written over it.
-    public func check(dirty: [UInt64: [UInt8]]) -> DiskVerdict {
+    /// fsck.fat's first complaint, one line: the paths and their indented explanation joined
+    /// ("/BIG.BIN and /SRC: share clusters."), or a message.
+    static func firstComplaint(_ output: String, image: String) -> String? {
+        let lines = output.split(separator: "\n").map(String.init).filter {
+            !$0.hasPrefix("fsck.fat ") && !$0.hasPrefix(image) && !$0.hasPrefix("Leaving filesystem")
+                && !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
+        guard !lines.isEmpty else { return nil }
+        let heads = lines.prefix { !$0.hasPrefix(" ") }.prefix(3).map { $0.trimmingCharacters(in: .whitespaces) }
+        var first = heads.joined(separator: " ")
+        if heads.count < lines.count, lines[heads.count].hasPrefix(" ") {
+            first += ": " + lines[heads.count].trimmingCharacters(in: .whitespaces)
+        }
+        while first.contains("  ") { first = first.replacingOccurrences(of: "  ", with: " ") }
+        first = first.replacingOccurrences(of: image, with: "IMG")
+        return first.count > 160 ? String(first.prefix(157)) + "..." : first
+    }
+
+    /// The base image with `dirty` sectors written over it.
+    public func contents(dirty: [UInt64: [UInt8]]) -> [UInt8] {
         var image = base
         for (sector, bytes) in dirty {
             let at = Int(sector) * blockSectorSize
             image.replaceSubrange(at..<at + bytes.count, with: bytes)
         }
+        return image
+    }
+
+    /// The verdict for the base image with `dirty` sectors written over it.
+    public func check(dirty: [UInt64: [UInt8]]) -> DiskVerdict {
+        let image = contents(dirty: dirty)
         let (files, mcopyOutput) = DiskChecker.hostFiles(image, directory: directory)
         guard let files else { return DiskVerdict(damaged: true, reason: "check failed: \(mcopyOutput)") }
         let img = directory + "/disk.img"
@@ -132,10 +156,7 @@ public final class DiskChecker {
         let (status, fsckOutput) = runTool(DiskChecker.fsck, ["-n", img])
         var problems: [String] = []
         if status != 0 {
-            // The first line after fsck's banner and the image name is its first complaint.
-            let lines = fsckOutput.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.hasPrefix("fsck.fat ") && !$0.hasPrefix(img) && !$0.isEmpty }
-            problems.append("fsck: " + (lines.first.map { $0.replacingOccurrences(of: img, with: "IMG") } ?? "status \(status)"))
+            problems.append("fsck: " + (DiskChecker.firstComplaint(fsckOutput, image: img) ?? "status \(status)"))
         }
         for (i, f) in files.enumerated() where f != expected[i] {
             problems.append(f == nil ? "\(DiskChecker.hostFiles[i]) unreadable" : "\(DiskChecker.hostFiles[i]) differs")

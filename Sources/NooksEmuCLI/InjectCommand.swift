@@ -73,6 +73,9 @@ struct InjectCommand: ParsableCommand {
     @Option(help: "With --replay: native, isolated or both.")
     var mode: String = "both"
 
+    @Option(name: .customLong("save-disk"), help: ArgumentHelp("With --replay on a target with a disk: write each mode's final disk to PREFIX-MODE.img.", valueName: "PREFIX"))
+    var saveDisk: String?
+
     @Flag(help: "With --replay: open the debugger at the snapshot point with the trial's code faults applied.")
     var debug = false
 
@@ -205,6 +208,13 @@ struct InjectCommand: ParsableCommand {
             if case .hang(let why) = r.exit { print("inject: hang: \(why) at eip=0x\(String(tm.machine.cpu.eip, radix: 16))") }
             if case .instructionLimit = r.exit { print("inject: budget of \(ctx.budget) instructions exhausted at eip=0x\(String(tm.machine.cpu.eip, radix: 16))") }
             print("inject: \(m.rawValue) outcome \(r.outcome.rawValue) (\(r.detail)) after \(r.instructions) instructions")
+            if let saveDisk, let checker = ctx.diskChecker, let disk = tm.disk {
+                let path = "\(saveDisk)-\(m.rawValue).img"
+                guard FileManager.default.createFile(atPath: path, contents: Data(checker.contents(dirty: disk.dirty))) else {
+                    throw fail("cannot write \(path)", status: ExitStatus.usage)
+                }
+                print("inject: \(m.rawValue) disk written to \(path)")
+            }
             if let v = ctx.diskVerdict(m) { print("inject: \(m.rawValue) disk \(v.damaged ? "DAMAGED" : "clean")\(v.damaged ? ": " + v.reason : "")") }
             if m == .isolated, r.outcome == .crash { status = 1 }
         }
