@@ -39,8 +39,10 @@ public struct TypeRow: Sendable, Codable, Equatable {
 public struct DiskDamage: Sendable, Codable, Equatable {
     public var nativeChecked = 0, nativeDamaged = 0
     public var isolatedChecked = 0, isolatedDamaged = 0
-    /// Isolated runs that recovered, and of those the ones that left the disk damaged.
-    public var recovered = 0, recoveredDamaged = 0
+    /// Isolated runs that recovered, and of those the ones that left the disk damaged, and of
+    /// those the ones whose only damage is lost clusters (allocated in the FAT, in no file: a
+    /// leak, no data lost).
+    public var recovered = 0, recoveredDamaged = 0, recoveredLostClustersOnly = 0
     /// Native runs that crashed the system, and of those the ones that left the disk damaged.
     public var nativeCrashes = 0, nativeCrashesDamaged = 0
 
@@ -57,10 +59,19 @@ public struct DiskDamage: Sendable, Codable, Equatable {
                 any = true
                 isolatedChecked += 1
                 if d { isolatedDamaged += 1 }
-                if r.isolated.outcome == .recovered { recovered += 1; if d { recoveredDamaged += 1 } }
+                if r.isolated.outcome == .recovered {
+                    recovered += 1
+                    if d { recoveredDamaged += 1 }
+                    if d, DiskDamage.lostClustersOnly(r.isolated.disk ?? "") { recoveredLostClustersOnly += 1 }
+                }
             }
         }
         if !any { return nil }
+    }
+
+    /// Is a disk-check reason fsck's lost-cluster message alone ("fsck: Reclaimed 1 unused cluster (2048 bytes).")?
+    static func lostClustersOnly(_ reason: String) -> Bool {
+        reason.hasPrefix("fsck: Reclaimed ") && reason.hasSuffix("bytes).") && !reason.contains(";")
     }
 }
 
@@ -143,7 +154,8 @@ public struct CampaignReport: Sendable, Codable {
         lines.append("non-fatal failures: \(total.native.failure) native -> \(total.isolated.failure) isolated")
         if let d = disk {
             func of(_ a: Int, _ b: Int) -> String { b == 0 ? "\(a) of 0" : "\(a) of \(b) (\(Int((Double(a) / Double(b) * 100).rounded()))%)" }
-            lines.append("disk damaged (fsck.vfat -n, host files): after recovery \(of(d.recoveredDamaged, d.recovered)); "
+            lines.append("disk damaged (fsck.vfat -n, host files): after recovery \(of(d.recoveredDamaged, d.recovered)) "
+                         + "(only lost clusters: \(d.recoveredLostClustersOnly)); "
                          + "after a native crash \(of(d.nativeCrashesDamaged, d.nativeCrashes))")
             lines.append("disk damaged, all runs: native \(of(d.nativeDamaged, d.nativeChecked)), "
                          + "isolated \(of(d.isolatedDamaged, d.isolatedChecked))")
