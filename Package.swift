@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "GDBRemote", path: "Sources/GDBRemote"),
         .target(name: "Machine", dependencies: ["Core", "Devices", "ELF"], path: "Sources/Machine"),
         .target(name: "Debugger", dependencies: ["Machine", "Core", "Devices", "ELF", "Disasm", "GDBRemote"], path: "Sources/Debugger"),
-        .target(name: "Inject", dependencies: ["Machine", "Core", "ELF", "Disasm", "Debugger", "CCapstone"],
+        .target(name: "Inject", dependencies: ["Machine", "Devices", "Core", "ELF", "Disasm", "Debugger", "CCapstone"],
                 path: "Sources/Inject"),
         .target(name: "NooksEmuCLI",
                 dependencies: ["Machine", "Disasm", "ELF", "GDBRemote", "Debugger", "Inject",

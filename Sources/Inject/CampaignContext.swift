@@ -14,6 +14,11 @@ public struct ModeResult: Sendable, Codable, Equatable {
     public var fired: [String]
     /// The isolation manager reported a fault (`nooks: fault`), whether or not it recovered.
     public var detected: Bool
+    /// Targets with a disk: did the run leave it damaged (fsck.vfat -n complained, or a
+    /// file mkdisk.sh put there no longer reads back)? nil: no disk, or not checked.
+    public var diskDamaged: Bool? = nil
+    /// "clean" or what the disk check found.
+    public var disk: String? = nil
 }
 
 /// One trial, native and isolated.
@@ -35,6 +40,8 @@ public final class CampaignContext {
     public let isolated: TrialMachine
     public let goldenNative: TrialRun
     public let goldenIsolated: TrialRun
+    /// Checks the disk after each run (targets with a disk).
+    public let diskChecker: DiskChecker?
     /// Instruction budget per run, the same for both modes: 10x the longer golden run plus
     /// two million, plus 30 million (three timer ticks at 1 GHz modeled, so the isolated
     /// kernel's one-tick livelock detector has time to fire). Beyond it: a hang.
@@ -48,13 +55,21 @@ public final class CampaignContext {
         do { image = try ModuleImage(path: files.module(t)) } catch { throw InjectError("\(files.module(t)): \(error)") }
         guard let decoder = LayoutDecoder() else { throw InjectError("capstone could not be opened") }
         planner = CodeFaultPlanner(instructions: decoder.decode(image.text), textSize: image.text.count)
-        native = try TrialMachine(target: t, mode: .native, files: files, image: image)
-        isolated = try TrialMachine(target: t, mode: .isolated, files: files, image: image)
+        let diskImage = try t.disk.map { spec throws(InjectError) in try DiskImages.image(spec, mkdisk: files.mkdisk) }
+        let checker = try diskImage.map { bytes throws(InjectError) in try DiskChecker(base: bytes) }
+        diskChecker = checker
+        native = try TrialMachine(target: t, mode: .native, files: files, image: image, diskImage: diskImage)
+        isolated = try TrialMachine(target: t, mode: .isolated, files: files, image: image, diskImage: diskImage)
         goldenNative = native.run(nil, budget: 200_000_000)
+        let goldenNativeDisk = native.disk.flatMap { d in checker?.check(dirty: d.dirty) }
         goldenIsolated = isolated.run(nil, budget: 200_000_000)
+        let goldenIsolatedDisk = isolated.disk.flatMap { d in checker?.check(dirty: d.dirty) }
         for (name, g) in [("native", goldenNative), ("isolated", goldenIsolated)] where g.outcome != .noEffect {
             throw InjectError("the fault-free \(name) run of \(targetName) does not pass (\(g.detail)):\n"
                               + String(decoding: g.serial, as: UTF8.self))
+        }
+        for (name, v) in [("native", goldenNativeDisk), ("isolated", goldenIsolatedDisk)] where v?.damaged == true {
+            throw InjectError("the fault-free \(name) run of \(targetName) leaves a damaged disk: \(v!.reason)")
         }
         budget = max(goldenNative.instructions, goldenIsolated.instructions) * 10 + 2_000_000 + 30_000_000
     }
@@ -72,16 +87,24 @@ public final class CampaignContext {
         machine(mode).run(plan(spec), budget: budget)
     }
 
-    /// Runs a trial in both modes.
+    /// The disk check of a mode's machine as the last run left it (nil: no disk).
+    public func diskVerdict(_ mode: InjectMode) -> DiskVerdict? {
+        guard let diskChecker, let disk = machine(mode).disk else { return nil }
+        return diskChecker.check(dirty: disk.dirty)
+    }
+
+    /// Runs a trial in both modes (and checks the disk after each run).
     public func runTrial(_ spec: TrialSpec) -> TrialResult {
         let plan = plan(spec)
-        func result(_ r: TrialRun) -> ModeResult {
-            ModeResult(outcome: r.outcome, detail: r.detail, instructions: r.instructions, fired: r.fired,
-                       detected: r.serial.contains("nooks: fault".utf8))
+        func result(_ mode: InjectMode) -> ModeResult {
+            let r = machine(mode).run(plan, budget: budget)
+            let v = diskVerdict(mode)
+            return ModeResult(outcome: r.outcome, detail: r.detail, instructions: r.instructions, fired: r.fired,
+                              detected: r.serial.contains("nooks: fault".utf8), diskDamaged: v?.damaged, disk: v?.reason)
         }
+        let n = result(.native)
         return TrialResult(spec: spec.description, type: spec.type, faults: plan.describe(image),
-                           native: result(native.run(plan, budget: budget)),
-                           isolated: result(isolated.run(plan, budget: budget)))
+                           native: n, isolated: result(.isolated))
     }
 }
 

@@ -35,6 +35,46 @@ public struct TypeRow: Sendable, Codable, Equatable {
     public var crashesContained = 0
 }
 
+/// Disk damage in a campaign on a target with a disk (runs whose disk was checked).
+public struct DiskDamage: Sendable, Codable, Equatable {
+    public var nativeChecked = 0, nativeDamaged = 0
+    public var isolatedChecked = 0, isolatedDamaged = 0
+    /// Isolated runs that recovered, and of those the ones that left the disk damaged, and of
+    /// those the ones whose only damage is lost clusters (allocated in the FAT, in no file: a
+    /// leak, no data lost).
+    public var recovered = 0, recoveredDamaged = 0, recoveredLostClustersOnly = 0
+    /// Native runs that crashed the system, and of those the ones that left the disk damaged.
+    public var nativeCrashes = 0, nativeCrashesDamaged = 0
+
+    init?(_ results: [TrialResult]) {
+        var any = false
+        for r in results {
+            if let d = r.native.diskDamaged {
+                any = true
+                nativeChecked += 1
+                if d { nativeDamaged += 1 }
+                if r.native.outcome == .crash { nativeCrashes += 1; if d { nativeCrashesDamaged += 1 } }
+            }
+            if let d = r.isolated.diskDamaged {
+                any = true
+                isolatedChecked += 1
+                if d { isolatedDamaged += 1 }
+                if r.isolated.outcome == .recovered {
+                    recovered += 1
+                    if d { recoveredDamaged += 1 }
+                    if d, DiskDamage.lostClustersOnly(r.isolated.disk ?? "") { recoveredLostClustersOnly += 1 }
+                }
+            }
+        }
+        if !any { return nil }
+    }
+
+    /// Is a disk-check reason fsck's lost-cluster message alone ("fsck: Reclaimed 1 unused cluster (2048 bytes).")?
+    static func lostClustersOnly(_ reason: String) -> Bool {
+        reason.hasPrefix("fsck: Reclaimed ") && reason.hasSuffix("bytes).") && !reason.contains(";")
+    }
+}
+
 /// Everything a campaign produced.
 public struct CampaignReport: Sendable, Codable {
     public var target: String
@@ -50,6 +90,8 @@ public struct CampaignReport: Sendable, Codable {
     /// Trials whose worker process died (an emulator bug, not a guest outcome).
     public var hostErrors: [String]
     public var results: [TrialResult]
+    /// Targets with a disk: what the disk checks found (nil otherwise).
+    public var disk: DiskDamage?
 
     public init(config: CampaignConfig, results: [TrialResult], hostErrors: [String], workers: Int, seconds: Double, budget: UInt64) {
         target = config.target; seed = config.seed; trials = config.trials; faultsPerTrial = config.faults
@@ -57,6 +99,7 @@ public struct CampaignReport: Sendable, Codable {
         self.workers = workers; self.seconds = seconds; self.budget = budget
         self.hostErrors = hostErrors
         self.results = results
+        disk = DiskDamage(results)
         var byType: [FaultType: TypeRow] = [:]
         for r in results {
             var row = byType[r.type] ?? TypeRow(type: r.type.rawValue)
@@ -109,6 +152,14 @@ public struct CampaignReport: Sendable, Codable {
                          + "detected and contained without recovery (extension disabled): \(total.crashesContained)")
         }
         lines.append("non-fatal failures: \(total.native.failure) native -> \(total.isolated.failure) isolated")
+        if let d = disk {
+            func of(_ a: Int, _ b: Int) -> String { b == 0 ? "\(a) of 0" : "\(a) of \(b) (\(Int((Double(a) / Double(b) * 100).rounded()))%)" }
+            lines.append("disk damaged (fsck.vfat -n, host files): after recovery \(of(d.recoveredDamaged, d.recovered)) "
+                         + "(only lost clusters: \(d.recoveredLostClustersOnly)); "
+                         + "after a native crash \(of(d.nativeCrashesDamaged, d.nativeCrashes))")
+            lines.append("disk damaged, all runs: native \(of(d.nativeDamaged, d.nativeChecked)), "
+                         + "isolated \(of(d.isolatedDamaged, d.isolatedChecked))")
+        }
         if !hostErrors.isEmpty { lines.append("emulator errors (worker died): \(hostErrors.joined(separator: ", "))") }
         lines.append(String(format: "time: %.1f s, %d worker(s), budget %llu instructions per run", seconds, workers, budget))
         return lines.joined(separator: "\n")

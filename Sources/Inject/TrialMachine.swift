@@ -1,10 +1,13 @@
 // One mode of a campaign: boot once to the snapshot point (a breakpoint at the
 // workload's entry), snapshot, run a fault-free golden trial, and then any
 // number of trials, each from a restored snapshot with its faults applied and
-// bounded by an instruction budget.
+// bounded by an instruction budget. A target with a disk runs on an overlay
+// over the pristine image, snapshotted and restored with the machine.
 
 import Core
+import Devices
 import ELF
+import Foundation
 import Machine
 
 /// Why a campaign could not start.
@@ -17,10 +20,15 @@ public struct InjectError: Error, CustomStringConvertible, Sendable {
 public struct GuestFiles: Sendable {
     public var kernel: String
     public var modulesDirectory: String
-    public init(kernel: String, modulesDirectory: String) {
+    /// guest-images/tests/mkdisk.sh (default: ../../tests/mkdisk.sh from the modules directory).
+    public var mkdisk: String
+    public init(kernel: String, modulesDirectory: String, mkdisk: String? = nil) {
         self.kernel = kernel; self.modulesDirectory = modulesDirectory
+        self.mkdisk = mkdisk ?? (((modulesDirectory as NSString).deletingLastPathComponent as NSString)
+            .deletingLastPathComponent as NSString).appendingPathComponent("tests/mkdisk.sh")
     }
-    public func module(_ t: InjectTarget) -> String { modulesDirectory + "/" + t.moduleFile }
+    public func module(_ t: InjectTarget) -> String { module(named: t.module) }
+    public func module(named name: String) -> String { modulesDirectory + "/" + name + ".ko" }
 }
 
 /// How one run of a trial went.
@@ -52,12 +60,17 @@ public final class TrialMachine {
     let decoder: LayoutDecoder?
     /// The module's heap blocks live at the snapshot point (allocated during its load and init).
     public private(set) var bootBlocks: [HeapBlock] = []
+    /// The disk (copy-on-write over the pristine image) and its state at the snapshot point.
+    public let disk: OverlayBlockBackend?
+    let diskSnapshot: OverlayBlockBackend.Snapshot?
 
     /// Guest RAM for campaigns (restoring copies all of it each trial).
     public static let memoryMiB = 32
 
     /// Boots `target` in `mode` to the entry of its workload.
-    public init(target: InjectTarget, mode: InjectMode, files: GuestFiles, image: ModuleImage) throws(InjectError) {
+    /// `diskImage`: the pristine image, if the target has a disk.
+    public init(target: InjectTarget, mode: InjectMode, files: GuestFiles, image: ModuleImage,
+                diskImage: [UInt8]? = nil) throws(InjectError) {
         self.target = target
         self.mode = mode
         self.image = image
@@ -73,12 +86,22 @@ public final class TrialMachine {
         // Fixed names on the Multiboot command lines, so runs do not depend on where the checkout is.
         let plan: BootPlan
         do {
-            let kernel = try FileBytes.read(path: files.kernel), module = try FileBytes.read(path: files.module(target))
+            let kernel = try FileBytes.read(path: files.kernel)
+            let modules = try (target.modulesBefore + [target.module]).map { name in
+                (bytes: try FileBytes.read(path: files.module(named: name)), cmdline: name + ".ko")
+            }
             plan = try MultibootLoader.plan(kernel: kernel, kernelName: "kernel.elf",
                                             cmdline: target.commandLine(isolated: mode == .isolated),
-                                            modules: [(module, target.moduleFile)], memoryBytes: UInt64(cfg.memoryMiB) << 20)
+                                            modules: modules, memoryBytes: UInt64(cfg.memoryMiB) << 20)
         } catch { throw InjectError("boot plan: \(error)") }
         let m = Machine(config: cfg)
+        if let diskImage {
+            let overlay = OverlayBlockBackend(base: MemoryBlockBackend(bytes: diskImage, readOnly: true))
+            m.attachDisk(overlay)
+            disk = overlay
+        } else {
+            disk = nil
+        }
         do { try m.load(plan) } catch { throw InjectError("\(error)") }
         let loadedHook = kernelELF.symbol(named: "nooks_module_loaded")?.value
         var tracker: RuntimeInjector?
@@ -108,6 +131,7 @@ public final class TrialMachine {
         machine = m
         textBase = base
         snapshot = m.snapshot()
+        diskSnapshot = disk?.snapshot()
     }
 
     /// Did the guest print `nooks: fault` since byte `start` of its serial output?
@@ -156,6 +180,7 @@ public final class TrialMachine {
     public func run(_ plan: TrialPlan?, budget: UInt64) -> TrialRun {
         let cpu = machine.cpu
         machine.restore(snapshot)
+        if let disk, let diskSnapshot { disk.restore(diskSnapshot) }
         cpu.breakpoints = []
         cpu.skipBreakpointOnce()   // clears any stale skip left by an earlier trial
         for p in plan?.code ?? [] {

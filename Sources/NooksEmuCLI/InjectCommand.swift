@@ -21,6 +21,11 @@ struct InjectCommand: ParsableCommand {
 
         Fault types: \(FaultType.allCases.map(\.rawValue).joined(separator: " ")) (also: all, code, runtime).
         Targets: \(InjectTarget.knownNames.joined(separator: " ")).
+
+        vfat runs the fs workload (ide.ko loaded first) on a FAT16 image from guest-images/tests/mkdisk.sh, \
+        copy-on-write and rolled back with the snapshot; after every run the disk is checked (fsck.vfat -n \
+        and the files mkdisk.sh put there, read back with mtools) and the summary counts damaged disks. \
+        --no-fs-sync (target vfat-nosync) makes isolated recovery drop the disk cache instead of syncing it.
         Presets: ci (e1000, 320 trials x 5 faults), paper (400 trials x 5 faults). Default: 20 trials x 5.
 
         Outcomes: crash (oops/panic, triple fault, hang), recovered (nooks: recovered and the workload ran \
@@ -32,8 +37,11 @@ struct InjectCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Target module: e1000 (workload=net), echo (workload=chr) or a buggy_* driver (workload=buggy).")
+    @Option(help: "Target module: e1000 (workload=net), echo (workload=chr), vfat (workload=fs on a disk) or a buggy_* driver (workload=buggy).")
     var target: String?
+
+    @Flag(name: .customLong("no-fs-sync"), help: "With --target vfat: recovery drops the dirty disk cache instead of syncing it (nooks_fs_sync=0; the target becomes vfat-nosync).")
+    var noFsSync = false
 
     @Option(help: "Campaign seed.")
     var seed: UInt64 = 1
@@ -65,6 +73,9 @@ struct InjectCommand: ParsableCommand {
     @Option(help: "With --replay: native, isolated or both.")
     var mode: String = "both"
 
+    @Option(name: .customLong("save-disk"), help: ArgumentHelp("With --replay on a target with a disk: write each mode's final disk to PREFIX-MODE.img.", valueName: "PREFIX"))
+    var saveDisk: String?
+
     @Flag(help: "With --replay: open the debugger at the snapshot point with the trial's code faults applied.")
     var debug = false
 
@@ -89,6 +100,10 @@ struct InjectCommand: ParsableCommand {
         if let target { c.target = target }
         guard InjectTarget.named(c.target) != nil else {
             throw ValidationError("unknown --target \(c.target) (\(InjectTarget.knownNames.joined(separator: ", ")))")
+        }
+        if noFsSync {
+            guard c.target == "vfat" || c.target == "vfat-nosync" else { throw ValidationError("--no-fs-sync needs --target vfat") }
+            c.target = "vfat-nosync"
         }
         c.seed = seed
         if let trials { c.trials = trials }
@@ -193,6 +208,14 @@ struct InjectCommand: ParsableCommand {
             if case .hang(let why) = r.exit { print("inject: hang: \(why) at eip=0x\(String(tm.machine.cpu.eip, radix: 16))") }
             if case .instructionLimit = r.exit { print("inject: budget of \(ctx.budget) instructions exhausted at eip=0x\(String(tm.machine.cpu.eip, radix: 16))") }
             print("inject: \(m.rawValue) outcome \(r.outcome.rawValue) (\(r.detail)) after \(r.instructions) instructions")
+            if let saveDisk, let checker = ctx.diskChecker, let disk = tm.disk {
+                let path = "\(saveDisk)-\(m.rawValue).img"
+                guard FileManager.default.createFile(atPath: path, contents: Data(checker.contents(dirty: disk.dirty))) else {
+                    throw fail("cannot write \(path)", status: ExitStatus.usage)
+                }
+                print("inject: \(m.rawValue) disk written to \(path)")
+            }
+            if let v = ctx.diskVerdict(m) { print("inject: \(m.rawValue) disk \(v.damaged ? "DAMAGED" : "clean")\(v.damaged ? ": " + v.reason : "")") }
             if m == .isolated, r.outcome == .crash { status = 1 }
         }
         throw ExitCode(status)

@@ -77,8 +77,9 @@ void brelse(struct buffer_head *bh);
 void mark_buffer_dirty(struct buffer_head *bh);
 /* sync_dev - write back every dirty buffer of dev, then flush; 0 or -EIO. */
 int sync_dev(kdev_t dev);
-/* invalidate_buffers - forget every unheld buffer of dev (dirty ones too). */
-void invalidate_buffers(kdev_t dev);
+/* invalidate_buffers - forget every unheld buffer of dev (dirty ones too,
+ * without writing them); the number of dirty buffers dropped. */
+unsigned int invalidate_buffers(kdev_t dev);
 
 /* Counters ("stats: blk ..."). */
 struct blk_counters {

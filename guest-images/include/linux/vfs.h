@@ -134,6 +134,13 @@ bool vfs_mounted(void);
  * the volume can be mounted again.  0 or -EINVAL (nothing mounted).
  */
 int vfs_abort(const char *why);
+/*
+ * vfs_abort_nosync - vfs_abort as a naive recovery would do it: the
+ * volume's unheld buffers are invalidated, dirty ones dropped without
+ * being written (the ablation of nooks_fs_sync=0; the Nooks paper saw
+ * VFAT recovery damage the disk until the cache was synced first).
+ */
+int vfs_abort_nosync(const char *why);
 
 struct vfs_file {
 	struct vfs_inode *inode;

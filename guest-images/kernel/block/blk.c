@@ -247,18 +247,20 @@ int sync_dev(kdev_t dev)
 }
 
 /* invalidate_buffers - see linux/blkdev.h. */
-void invalidate_buffers(kdev_t dev)
+unsigned int invalidate_buffers(kdev_t dev)
 {
-	unsigned int i;
+	unsigned int i, dropped = 0;
 
 	if (!buffers)
-		return;
+		return 0;
 	for (i = 0; i < NR_BUFFERS; i++)
 		if (buffers[i].b_dev != 0xffff && MAJOR(buffers[i].b_dev) == MAJOR(dev) &&
 		    !buffers[i].b_count) {
+			dropped += (buffers[i].b_state & BH_Dirty) ? 1 : 0;
 			buffers[i].b_state = 0;
 			unhash(&buffers[i]);
 		}
+	return dropped;
 }
 
 /* blk_print_stats - "stats: blk ..." */

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/tqueue.h>
 #include <linux/vfs.h>
 
 static struct file_system_type *fs_types;
@@ -16,6 +17,18 @@ static struct super_block *root_sb;
 static struct vfs_inode *inodes;	/* in use (the root is not on it) */
 static unsigned int open_files;
 static unsigned int mount_gen = 1;	/* changes at every mount and abort */
+
+/*
+ * between_ops - run deferred work at the start of a VFS call, when no VFS
+ * state is held: this is where a recovered file system module's mount is
+ * aborted (nooks/wrappers/vfs.c queues it while the failed call unwinds),
+ * so the next call already sees the mount gone.
+ */
+static void between_ops(void)
+{
+	if (tasks_pending())
+		flush_scheduled_tasks();
+}
 
 /* stale - was f opened on a mount that is gone (aborted)? */
 static bool stale(const struct vfs_file *f)
@@ -97,8 +110,8 @@ int vfs_mount(const char *type, kdev_t dev)
 	return 0;
 }
 
-/* vfs_abort - see linux/vfs.h. */
-int vfs_abort(const char *why)
+/* abort_mount - vfs_abort (sync) or vfs_abort_nosync (drop the dirty buffers). */
+static int abort_mount(const char *why, bool sync)
 {
 	struct super_block *sb = root_sb;
 	struct vfs_inode *i, *n;
@@ -106,9 +119,15 @@ int vfs_abort(const char *why)
 
 	if (!sb)
 		return -EINVAL;
-	err = sync_dev(sb->s_dev);
-	printk("vfs: mount of %s on %04x aborted (%s); sync %d, %u file(s) left open\n",
-	       sb->s_type->name, sb->s_dev, why ? why : "?", err, open_files);
+	if (sync) {
+		err = sync_dev(sb->s_dev);
+		printk("vfs: mount of %s on %04x aborted (%s); sync %d, %u file(s) left open\n",
+		       sb->s_type->name, sb->s_dev, why ? why : "?", err, open_files);
+	} else {
+		printk("vfs: mount of %s on %04x aborted (%s); no sync: %u dirty buffer(s) "
+		       "dropped, %u file(s) left open\n", sb->s_type->name, sb->s_dev,
+		       why ? why : "?", invalidate_buffers(sb->s_dev), open_files);
+	}
 	for (i = inodes; i; i = n) {
 		n = i->i_next;
 		kfree(i);
@@ -121,6 +140,18 @@ int vfs_abort(const char *why)
 	return 0;
 }
 
+/* vfs_abort - see linux/vfs.h. */
+int vfs_abort(const char *why)
+{
+	return abort_mount(why, true);
+}
+
+/* vfs_abort_nosync - see linux/vfs.h. */
+int vfs_abort_nosync(const char *why)
+{
+	return abort_mount(why, false);
+}
+
 /* vfs_mounted - see linux/vfs.h. */
 bool vfs_mounted(void)
 {
@@ -130,7 +161,10 @@ bool vfs_mounted(void)
 /* vfs_umount - see linux/vfs.h. */
 int vfs_umount(void)
 {
-	struct super_block *sb = root_sb;
+	struct super_block *sb;
+
+	between_ops();
+	sb = root_sb;
 
 	if (!sb)
 		return -EINVAL;
@@ -293,6 +327,8 @@ struct vfs_file *vfs_open(const char *path, unsigned int flags, int *err)
 	const char *name;
 	int len, e;
 
+	between_ops();
+
 	e = walk(path, &dir, &name, &len);
 	if (e == -EINVAL && path && root_sb && path[0] == '/' &&
 	    !(flags & (O_CREAT | O_TRUNC))) {
@@ -355,6 +391,8 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t count)
 {
 	ssize_t n;
 
+	between_ops();
+
 	if (!f || (f->flags & 3) == O_WRONLY)
 		return -EBADF;
 	if (stale(f))
@@ -371,6 +409,8 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t count)
 ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t count)
 {
 	ssize_t n;
+
+	between_ops();
 
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
@@ -389,6 +429,8 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 {
 	loff_t base;
 
+	between_ops();
+
 	if (!f)
 		return -EBADF;
 	if (stale(f))
@@ -403,6 +445,7 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 /* vfs_ftruncate - see linux/vfs.h. */
 int vfs_ftruncate(struct vfs_file *f, loff_t size)
 {
+	between_ops();
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
 	if (stale(f))
@@ -417,6 +460,7 @@ int vfs_ftruncate(struct vfs_file *f, loff_t size)
 /* vfs_readdir - see linux/vfs.h. */
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
+	between_ops();
 	if (!f)
 		return -EBADF;
 	if (stale(f))
@@ -429,6 +473,7 @@ int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 /* vfs_close - see linux/vfs.h. */
 int vfs_close(struct vfs_file *f)
 {
+	between_ops();
 	if (!f)
 		return -EBADF;
 	if (!stale(f))
@@ -442,8 +487,10 @@ int vfs_close(struct vfs_file *f)
 int vfs_stat(const char *path, struct vfs_stat *st)
 {
 	struct vfs_inode *i;
-	int err = walk(path, &i, NULL, NULL);
+	int err;
 
+	between_ops();
+	err = walk(path, &i, NULL, NULL);
 	if (err)
 		return err;
 	st->mode = i->i_mode;
@@ -458,6 +505,8 @@ int vfs_mkdir(const char *path)
 {
 	struct vfs_inode *dir, *i;
 	const char *name;
+
+	between_ops();
 	int len, err = walk(path, &dir, &name, &len);
 
 	if (err)
@@ -502,12 +551,14 @@ static int remove(const char *path, bool isdir)
 /* vfs_unlink - see linux/vfs.h. */
 int vfs_unlink(const char *path)
 {
+	between_ops();
 	return remove(path, false);
 }
 
 /* vfs_rmdir - see linux/vfs.h. */
 int vfs_rmdir(const char *path)
 {
+	between_ops();
 	return remove(path, true);
 }
 
@@ -517,6 +568,8 @@ int vfs_rename(const char *oldpath, const char *newpath)
 	struct vfs_inode *odir, *ndir, *i;
 	const char *oname, *nname;
 	int olen, nlen, err;
+
+	between_ops();
 	size_t ol = strnlen(oldpath, VFS_PATH_MAX);
 
 	/* a directory may not move into itself */
@@ -551,6 +604,7 @@ int vfs_rename(const char *oldpath, const char *newpath)
 /* vfs_sync - see linux/vfs.h. */
 int vfs_sync(void)
 {
+	between_ops();
 	if (!root_sb)
 		return -ENODEV;
 	return root_sb->s_op->sync ? root_sb->s_op->sync(root_sb) : 0;

@@ -13,6 +13,7 @@
  * mount without calling into the driver (vfs_abort: the kernel syncs the
  * dirty buffers); the reloaded driver registers the type again.
  */
+#include <linux/cmdline.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/stddef.h>
@@ -37,6 +38,9 @@ struct fs_rec {
 
 /* The mounted file system's record (one mount at "/"). */
 static struct fs_rec *mounted;
+/* A reloaded driver's type, registered by abort_task once the crashed
+ * instance's mount (still holding the old type) is aborted. */
+static struct fs_rec *waiting;
 
 /* fs_live - may r's driver be called? */
 static bool fs_live(const struct fs_rec *r)
@@ -324,6 +328,10 @@ int nooks_wrap_register_filesystem(struct file_system_type *fs)
 	r->kfs.name = r->name;
 	r->kfs.mount = nooks_fs_mount;
 	err = register_filesystem(&r->kfs);
+	if (err == -EBUSY && mounted && mounted->generation == ~0u && !strcmp(mounted->name, r->name)) {
+		waiting = r;	/* the old mount's abort is queued: register after it */
+		err = 0;
+	}
 	if (err) {
 		nooks_meta_free(r);
 		return err;
@@ -365,12 +373,21 @@ static void abort_task(void *data)
 {
 	struct fs_rec *r = data;
 
+	if (waiting == r)
+		waiting = NULL;	/* the reloaded instance failed too */
 	if (mounted == r) {
-		printk("nooks: abort mount of %s (%d)\n", r->name, vfs_abort("nooks recovery"));
+		/* nooks_fs_sync=0: the ablation that drops the dirty buffers */
+		printk("nooks: abort mount of %s (%d)\n", r->name,
+		       cmdline_get_ulong("nooks_fs_sync", 1) ? vfs_abort("nooks recovery")
+							     : vfs_abort_nosync("nooks recovery"));
 		mounted = NULL;
 	}
 	unregister_filesystem(&r->kfs);	/* a no-op if the reload replaced it */
 	nooks_meta_free(r);
+	if (waiting && !vfs_mounted()) {
+		printk("nooks: register %s again (%d)\n", waiting->name, register_filesystem(&waiting->kfs));
+		waiting = NULL;
+	}
 }
 
 /* release_fs - recovery: from now on the old mount's operations answer
