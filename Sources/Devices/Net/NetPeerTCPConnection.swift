@@ -14,7 +14,7 @@
 
 /// One connection's state (plain data, part of the peer's snapshot).
 struct PeerTCPConnection: Equatable, Sendable, Codable {
-    enum Role: String, Sendable, Codable { case sink, source }
+    enum Role: String, Sendable, Codable { case sink, source, httpClient }
     enum State: String, Sendable, Codable {
         case synSent, synReceived, established, finWait1, finWait2, closing, timeWait, closeWait, lastAck, closed
     }
@@ -48,6 +48,11 @@ struct PeerTCPConnection: Equatable, Sendable, Codable {
     /// In-order data bytes received (the next byte's stream offset).
     var received: UInt64 = 0
     var finReceived = false
+
+    // HTTP client (NetPeerHTTPClient.swift): the request its send stream repeats,
+    // and the state of the current exchange.
+    var request: [UInt8] = []
+    var http: PeerHTTPExchange?
 
     // Timers (modeled cycles).
     var timer: UInt64?
@@ -148,7 +153,13 @@ extension PeerTCPConnection {
     private func emitDataSegment(from position: UInt64, count n: UInt64, probe: Bool = false, events: inout Events) {
         if position < sndMax, !probe { events.retransmits &+= 1 }
         let offset = position - 1
-        let payload = (0..<n).map { streamPatternByte(offset &+ $0) }
+        let payload: [UInt8]
+        if role == .httpClient, !request.isEmpty {
+            let len = UInt64(request.count)
+            payload = (0..<n).map { request[Int((offset &+ $0) % len)] }
+        } else {
+            payload = (0..<n).map { streamPatternByte(offset &+ $0) }
+        }
         events.segments.append(segment(at: position, flags: TCPFlags.ack | TCPFlags.psh, ack: rcvNxt, payload: payload))
     }
 
@@ -363,6 +374,8 @@ extension PeerTCPConnection {
             var errors: UInt64 = 0
             for (i, byte) in fresh.enumerated() where byte != streamPatternByte(received &+ UInt64(i)) { errors &+= 1 }
             ev.patternErrors &+= errors
+        } else if role == .httpClient {
+            http?.parser.feed(fresh)
         }
         let n = UInt64(fresh.count)
         received &+= n
