@@ -82,7 +82,7 @@ struct PeerTCPConnection: Equatable, Sendable, Codable {
     init(role: Role, localPort: UInt16, remotePort: UInt16, remoteIP: IPv4Address, remoteMAC: MACAddress?,
          iss: UInt32, sendTotal: UInt64, timing: PeerTCPTiming) {
         self.role = role
-        state = role == .source ? .synSent : .synReceived
+        state = role == .sink ? .synReceived : .synSent
         self.localPort = localPort
         self.remotePort = remotePort
         self.remoteIP = remoteIP
