@@ -187,6 +187,7 @@ public struct PeerTCP: Equatable, Sendable, Codable {
                 connections[i].remoteMAC = mac
                 var ev = connections[i].input(s, now: now, timing: timing)
                 if connections[i].role == .httpClient { httpAfter(i, now: now, deadlineDue: false, events: &ev) }
+                ev.dropSupersededACKs()
                 return finish(i, ev)
             }
         }
@@ -248,6 +249,7 @@ public struct PeerTCP: Equatable, Sendable, Codable {
             let c = connections[i]
             if tcpDue, c.state == .synSent, c.remoteMAC == nil, c.timer != nil { out.append(.arpRequest(c.remoteIP)) }
             if c.role == .httpClient { httpAfter(i, now: now, deadlineDue: httpDue, events: &ev) }
+            ev.dropSupersededACKs()
             let before = connections.count
             out += finish(i, ev)
             if connections.count == before { i += 1 }

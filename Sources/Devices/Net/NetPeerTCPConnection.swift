@@ -73,6 +73,21 @@ struct PeerTCPConnection: Equatable, Sendable, Codable {
         var finReceived = false
         var sendDone = false
         var segments: [TCPSegment] = []
+
+        /// A bare ACK followed by another segment of the same connection (which
+        /// acknowledges as much) is not sent: the HTTP client's next request or
+        /// FIN carries it.
+        mutating func dropSupersededACKs() {
+            guard segments.count > 1 else { return }
+            var kept: [TCPSegment] = []
+            for (k, s) in segments.enumerated() {
+                let bare = s.flags == TCPFlags.ack && s.payload.isEmpty
+                if bare, k + 1 < segments.count, segments[k + 1].flags & TCPFlags.ack != 0,
+                   segments[k + 1].ack == s.ack, segments[k + 1].sourcePort == s.sourcePort { continue }
+                kept.append(s)
+            }
+            segments = kept
+        }
     }
 
     /// The window the peer advertises: it consumes everything at once.
