@@ -21,6 +21,9 @@
 //           byte and sends again (go-back-N: the guest keeps no out-of-order
 //           data); a zero window is probed with one byte on the persist timer;
 //           it sends FIN once the last byte is acknowledged.
+//   http    with `PeerHTTPLoad`: client connections to the guest's web server
+//           that carry GET requests and read the responses (NetPeerHTTPClient.swift;
+//           connect and close as the source does)
 //   other   a segment for a port nobody listens on gets RST (RST|ACK for a
 //           segment without ACK), as a real host answers; RSTs get nothing.
 //

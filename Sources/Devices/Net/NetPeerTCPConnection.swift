@@ -1,8 +1,10 @@
 // NetPeerTCPConnection: one TCP connection of the LAN peer (see NetPeerTCP.swift
 // for the whole design) — the RFC 793 state machine for both of the peer's
 // roles: a sink (passive open, discards and checks what it receives, closes when
-// the guest closes) and a source (active open, sends `sendTotal` bytes of the
-// stream pattern, then closes). Sans-IO and clock-free: every entry point takes
+// the guest closes), a source (active open, sends `sendTotal` bytes of the
+// stream pattern, then closes) and an HTTP client (active open, its send stream
+// is its request repeated, what it receives goes to the response parser; its
+// requests and close are decided in NetPeerHTTPClient.swift). Sans-IO and clock-free: every entry point takes
 // the modeled time `now` (cycles) and returns the segments to send.
 //
 // The send side counts in 64-bit positions from the ISS, so byte counts never
