@@ -46,6 +46,9 @@ struct RunStats {
         if let peer = machine.peer {
             let t = peer.tcpCounters
             row("peer TCP", "\(t.connectionsAccepted) accepted, \(t.connectionsMade) made; sink \(grouped(t.sinkBytes)) bytes, \(t.patternErrors) pattern errors\(t.sinkClosed ? ", closed" : ""); source \(grouped(t.sourceBytesAcked)) bytes acked\(t.sourceDone ? ", done" : ""); \(t.retransmits) retransmits, \(t.resetsSent) RSTs, \(t.malformed) malformed")
+            if let h = peer.httpCounters {
+                row("peer HTTP", "\(grouped(h.requestsSent)) requests sent, \(grouped(h.responses)) responses (\(grouped(h.status2xx)) 2xx, \(grouped(h.status3xx)) 3xx, \(grouped(h.status4xx)) 4xx, \(grouped(h.status5xx)) 5xx), \(grouped(h.bodyBytes)) body bytes, \(grouped(h.connections)) connections; errors: \(h.resets) RST, \(h.timeouts) timeouts, \(h.malformed) malformed, \(h.connectFailures) no connection; \(h.retries) retries, \(h.failed) failed\(h.done ? ", done" : "")\(h.lastError.map { " (last error: \($0))" } ?? "")")
+            }
         }
         lines += nooksLines(row)
         return lines.joined(separator: "\n")

@@ -41,7 +41,9 @@ enum SVGPlot {
         s += panel(x0: 520, y0: 70, w: 360, h: 260, title: "XPCs per second (log scale)", names: names, values: xpc,
                    ticks: ticks, scale: { v in v <= 0 ? 0 : max(0, min(1, (log10(v) - Double(lo)) / Double(hi - lo))) },
                    label: { compact($0) })
-        s += text(x: 450, y: 392, "Ours: cost-model cycles at 1 GHz; web through slirp is not deterministic. See `nooks-emu bench workloads --help`.",
+        let hostWeb = rows.contains { $0.native?.webClient == .host }
+        s += text(x: 450, y: 392, "Ours: cost-model cycles at 1 GHz; " + (hostWeb ? "web through slirp (host clients) is not deterministic. " : "deterministic. ")
+                  + "See `nooks-emu bench workloads --help`.",
                   size: 10, anchor: "middle")
         s += "</svg>\n"
         return s

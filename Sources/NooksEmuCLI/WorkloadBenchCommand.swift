@@ -35,16 +35,18 @@ struct WorkloadBenchCommand: ParsableCommand {
                    readdir, rmdir) on VFAT over IDE; a fresh FAT16 image from
                    guest-images/tests/mkdisk.sh per run (in memory); the figure
                    is modeled seconds, relative = native time / isolated time
-          web      kHTTPd serves /index.html through slirp (hostfwd on a free
-                   loopback port) to --clients host threads sending --requests
-                   GETs, one connection per request ("Connection: close") or
-                   persistent ones with --keep-alive; relative compares
-                   requests per busy modeled second (the guest mostly waits for
-                   the host; the paper's server was CPU-bound)
+          web      kHTTPd serves /index.html to --clients concurrent clients
+                   of the LAN peer sending --requests GETs, one connection
+                   per request ("Connection: close") or persistent ones with
+                   --keep-alive; the guest is CPU-bound and the row is
+                   deterministic. --web-client host: host threads through
+                   slirp (hostfwd on a free loopback port) instead; then the
+                   guest mostly waits for the host, and relative compares
+                   requests per busy modeled second
 
-        Every row but web is deterministic (same options, same figures); web depends on host \
-        scheduling, since an idle guest's clock follows the host's. fs and web are skipped, \
-        with a message, when mkfs.vfat or mtools are missing.
+        Every row is deterministic (same options, same figures), except web with --web-client \
+        host, which depends on host scheduling (an idle guest's clock follows the host's then). \
+        fs and web are skipped, with a message, when mkfs.vfat or mtools are missing.
 
         Exit status: 0 every row that ran passed; \(ExitStatus.workloadFailed) a guest workload \
         failed (its row says FAIL; the other rows are still printed); 64 bad arguments; 66 \
@@ -67,8 +69,13 @@ struct WorkloadBenchCommand: ParsableCommand {
     @Option(help: "Web: requests in total (default 400; --quick: 20).")
     var requests: Int?
 
-    @Option(help: "Web: concurrent host clients (1-16; default 4; --quick: 2).")
+    @Option(help: "Web: concurrent clients (1-16; default 4; --quick: 2).")
     var clients: Int?
+
+    @Option(name: .customLong("web-client"), help: ArgumentHelp(
+        "Web: who sends the requests: peer (the LAN peer's load generator, deterministic; default) or host (host threads through slirp).",
+        valueName: "peer|host"))
+    var webClient: String = "peer"
 
     @Flag(name: .customLong("keep-alive"), help: "Web: persistent HTTP/1.1 connections instead of one connection per request.")
     var keepAlive = false
@@ -89,6 +96,7 @@ struct WorkloadBenchCommand: ParsableCommand {
         _ = try selected()
         if let requests, !(1...100_000).contains(requests) { throw ValidationError("--requests must be 1...100000") }
         if let clients, !(1...16).contains(clients) { throw ValidationError("--clients must be 1...16") }
+        if WebClient(rawValue: webClient) == nil { throw ValidationError("--web-client must be 'peer' or 'host' (got '\(webClient)')") }
         if let bytes, !(1024...(1 << 30)).contains(bytes) { throw ValidationError("--bytes must be 1024...1073741824") }
         if let files, !(1...32).contains(files) { throw ValidationError("--files must be 1...32") }
         if let loops, !(1...100).contains(loops) { throw ValidationError("--loops must be 1...100") }
@@ -119,6 +127,7 @@ struct WorkloadBenchCommand: ParsableCommand {
         if let files { p.fsFiles = files }
         if let loops { p.fsLoops = loops }
         p.keepAlive = keepAlive
+        p.webClient = WebClient(rawValue: webClient) ?? .peer
         return p
     }
 

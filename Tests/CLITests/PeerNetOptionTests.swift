@@ -4,6 +4,7 @@
 
 import Testing
 import ArgumentParser
+import Devices
 @testable import NooksEmuCLI
 
 @Suite("nooks-emu boot --net peer,tcp-...")
@@ -11,6 +12,8 @@ struct PeerNetOptionTests {
     @Test("bad tcp-sink / tcp-source values and unknown peer options are exit status 64", arguments: [
         "peer,tcp-source=5001", "peer,tcp-source=5001:0", "peer,tcp-source=0:100", "peer,tcp-source=70000:1M",
         "peer,tcp-source=5001:lots", "peer,tcp-sink=0", "peer,tcp-sink=", "peer,tcp-sink=65536", "peer,tcp=1", "peers",
+        "peer,http-load=", "peer,http-load=4", "peer,http-load=0:10", "peer,http-load=65:10", "peer,http-load=4:0",
+        "peer,http-load=4:x", "peer,http-load=4:10:index.html", "peer,http-load=4:10:/a b", "peer,http-load=-1:10",
     ])
     func badValues(spec: String) {
         #expect(nooksEmu(["boot", "--net", spec, "--max-instructions", "1000"]) == ExitStatus.usage)
@@ -25,6 +28,13 @@ struct PeerNetOptionTests {
             let text = BootCommand.message(for: error)
             #expect(text.contains("tcp-source must be PORT:BYTES") && text.contains("5001:0"), "\(text)")
         }
+        do {
+            _ = try BootCommand.parse(["--net", "peer,http-load=0:10"])
+            Issue.record("http-load=0:10 parsed")
+        } catch {
+            let text = BootCommand.message(for: error)
+            #expect(text.contains("http-load must be CONNS:REQUESTS[:PATH]") && text.contains("0:10"), "\(text)")
+        }
     }
 
     @Test("good values parse into the machine configuration and boot")
@@ -34,6 +44,9 @@ struct PeerNetOptionTests {
         #expect(cfg.network == .peer && cfg.peerTCP.sinkPort == nil)
         #expect(cfg.peerTCP.source == .init(guestPort: 5001, bytes: 262_144))
         #expect(try BootCommand.parse(["--net", "peer"]).boot.machineConfig().peerTCP == .init())
+        let http = try BootCommand.parse(["--net", "peer,http-load=8:1000:/www/about.html"]).boot.machineConfig().peerTCP.http
+        #expect(http == PeerHTTPLoad(guestPort: 80, path: "/www/about.html", connections: 8, requests: 1000, keepAlive: false))
+        #expect(try BootCommand.parse(["--net", "peer,http-load=2:5"]).boot.machineConfig().peerTCP.http?.path == "/index.html")
         #expect(nooksEmu(["boot", "--net", "peer,tcp-sink=9000", "--max-instructions", "1000"]) == ExitStatus.instructionLimit)
     }
 }

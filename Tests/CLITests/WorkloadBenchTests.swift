@@ -61,9 +61,9 @@ struct WorkloadBenchTests {
         #expect(lines.count == 1 + 2 * expected.count + (4 - expected.count))
     }
 
-    @Test("the fs and stream rows are deterministic: two runs give the same figures")
+    @Test("the fs, web (peer clients) and stream rows are deterministic: two runs give the same figures")
     func deterministic() throws {
-        let only = Self.haveMkdisk ? "fs,send" : "send"
+        let only = Self.haveMkdisk ? "fs,send,web" : "send"
         let a = rows(try runJSON(["--only", only])), b = rows(try runJSON(["--only", only]))
         for w in only.split(separator: ",").map(String.init) {
             for mode in ["native", "isolated"] {
@@ -74,6 +74,11 @@ struct WorkloadBenchTests {
             }
             #expect(number(a[w], "relative") == number(b[w], "relative"))
         }
+        if Self.haveMkdisk {
+            let web = a["web"]?["isolated"] as? [String: Any]
+            #expect(web?["deterministic"] as? Bool == true && web?["variant"] as? String == "web (peer clients)")
+            #expect(number(web, "cpu_busy") > 0.9, "the peer's clients keep kHTTPd busy")
+        }
     }
 
     @Test("argument errors exit 64")
@@ -82,6 +87,7 @@ struct WorkloadBenchTests {
         #expect(nooksEmu(["bench", "workloads", "--only", ""]) == ExitStatus.usage)
         #expect(nooksEmu(["bench", "workloads", "--requests", "0"]) == ExitStatus.usage)
         #expect(nooksEmu(["bench", "workloads", "--clients", "99"]) == ExitStatus.usage)
+        #expect(nooksEmu(["bench", "workloads", "--web-client", "curl"]) == ExitStatus.usage)
         #expect(nooksEmu(["bench", "workloads", "--bytes", "12"]) == ExitStatus.usage)
         #expect(nooksEmu(["bench", "workloads", "--loops", "0"]) == ExitStatus.usage)
         #expect(nooksEmu(["bench", "workloads", "--json", ""]) == ExitStatus.usage)

@@ -10,9 +10,13 @@
 //   receive  netstream tcprecv from the peer's TCP source, e1000 isolated
 //   fs       workload=fs fsbench=1 (untar, verify, "compile", rename, ... on
 //            VFAT over the IDE disk), vfat isolated (ide native, as in the paper)
-//   web      workload=web, kHTTPd isolated, clients on the host through slirp
+//   web      workload=web, kHTTPd isolated; by default the LAN peer's HTTP
+//            load generator (NetPeerHTTPClient: C concurrent clients, one
+//            connection per request) keeps the guest busy; `webClient = .host`
+//            puts host threads behind slirp instead (HTTPLoad.swift)
 //
-// Everything but `web` is deterministic: same options, same figures.
+// Everything is deterministic (same options, same figures) except the web row
+// with host clients.
 
 import Core
 import Devices
@@ -72,6 +76,14 @@ public struct PaperFigures: Sendable {
     public var cpuNooks: Double
 }
 
+/// Who loads the web server.
+public enum WebClient: String, Sendable, CaseIterable {
+    /// The LAN peer's HTTP load generator: modeled time only, deterministic.
+    case peer
+    /// Host threads with sockets through libslirp hostfwd: the host's clock and scheduling.
+    case host
+}
+
 /// Sizes of the workloads.
 public struct WorkloadParameters: Sendable {
     /// Bytes of each stream.
@@ -85,6 +97,8 @@ public struct WorkloadParameters: Sendable {
     public var requests = 400
     public var clients = 4
     public var keepAlive = false
+    /// Web: the peer's load generator (default) or host threads through slirp.
+    public var webClient = WebClient.peer
     /// Give up on a web run after this much host time.
     public var webTimeoutSeconds: Double = 600
     /// Instruction budget of one run.
@@ -160,6 +174,8 @@ public struct WorkloadMeasurement: Sendable {
     public var deterministic: Bool
     /// Host-side notes (web clients' counts, peer TCP counters).
     public var notes: [String] = []
+    /// Web: who sent the requests (nil for the other rows).
+    public var webClient: WebClient?
 
     /// Modeled seconds of the measured interval.
     public var seconds: Double { Double(interval.cycles) / Double(max(1, cyclesPerSecond)) }
@@ -178,8 +194,9 @@ public struct WorkloadMeasurement: Sendable {
     public var busySeconds: Double { Double(interval.cycles &- interval.haltCycles) / Double(max(1, cyclesPerSecond)) }
 
     /// Work per busy modeled second: the throughput if the CPU were saturated.
-    /// For web this is the figure relative performance compares: the paper's
-    /// kHTTPd run was CPU-bound (96.6%), ours waits on host clients and slirp.
+    /// For web with host clients this is the figure relative performance
+    /// compares: the paper's kHTTPd run was CPU-bound (96.6%), that one waits
+    /// on host clients and slirp.
     public var capacity: Double { busySeconds > 0 ? work / busySeconds : 0 }
 
     /// Higher is better: the figure relative performance compares.
@@ -187,7 +204,7 @@ public struct WorkloadMeasurement: Sendable {
         guard seconds > 0 else { return 0 }
         switch workload {
         case .fs: return work / seconds
-        case .web: return capacity
+        case .web: return webClient == .host ? capacity : throughput
         case .send, .receive: return throughput
         }
     }
@@ -214,8 +231,8 @@ public struct WorkloadRow: Sendable {
         self.workload = workload; self.native = native; self.isolated = isolated; self.skipped = skipped
     }
 
-    /// Isolated / native throughput (fs: native time / isolated time; web: requests per busy
-    /// second), as the paper's "relative".
+    /// Isolated / native throughput (fs: native time / isolated time; web with host clients:
+    /// requests per busy second), as the paper's "relative".
     public var relative: Double? {
         guard let n = native, let i = isolated, n.passed, i.passed, n.rate > 0 else { return nil }
         return i.rate / n.rate
@@ -268,8 +285,16 @@ public enum WorkloadBench {
             append += "workload=fs fsbench=1 files=\(p.fsFiles) loops=\(p.fsLoops)"
             start = "workload: fs build start"
             end = "workload: fs build end"
+        case .web where p.webClient == .peer:
+            variant = "web (peer clients)"
+            cfg.peerTCP = PeerTCPOptions(sinkPort: nil, http: PeerHTTPLoad(path: "/index.html", connections: p.clients,
+                                                                          requests: UInt64(p.requests), keepAlive: p.keepAlive))
+            append += "workload=web requests=\(p.requests)"
+            modules[modules.count - 1] += " quiet=1"
+            start = "workload: web first requests="
+            end = "workload: web served requests="
         case .web:
-            variant = "web"
+            variant = "web (host clients)"
             guard let port = HTTPLoad.freeLoopbackPort() else { throw .hostNetwork("no free loopback port") }
             webPort = port
             cfg.network = .user(SlirpOptions(forwards: [SlirpHostForward(hostPort: port, guestPort: 80)]))
@@ -292,7 +317,7 @@ public enum WorkloadBench {
 
         let runner = WorkloadRunner(machine: m, symbols: setup.kernelSymbols, startPrefix: start, endPrefix: end)
         var load: HTTPLoad? = nil
-        if w == .web {
+        if w == .web, p.webClient == .host {
             var o = HTTPLoad.Options(port: webPort, clients: p.clients, requests: p.requests, keepAlive: p.keepAlive)
             o.path = "/index.html"
             let l = HTTPLoad(options: o)
@@ -311,7 +336,8 @@ public enum WorkloadBench {
         var meas = WorkloadMeasurement(workload: w, isolated: isolated, variant: variant, passed: false, failure: nil,
                                        interval: r.interval ?? WorkloadInterval(), work: 0,
                                        cyclesPerSecond: cfg.costs.cyclesPerSecond, hostSeconds: r.hostSeconds,
-                                       deterministic: w != .web)
+                                       deterministic: w != .web || p.webClient == .peer)
+        if w == .web { meas.webClient = p.webClient }
         switch w {
         case .send, .receive:
             meas.work = Double(value(of: "bytes", in: r.endLine) ?? 0)
@@ -331,6 +357,13 @@ public enum WorkloadBench {
             if c.patternErrors > 0 { peerProblem = "the peer saw \(c.patternErrors) bytes off the pattern" }
             if w == .send && c.sinkBytes != p.streamBytes { peerProblem = "the peer's sink got \(c.sinkBytes) of \(p.streamBytes) bytes" }
             if w == .receive && c.sourceBytesAcked != p.streamBytes { peerProblem = "the guest acknowledged \(c.sourceBytesAcked) of \(p.streamBytes) bytes" }
+        }
+        if w == .web, p.webClient == .peer, let h = m.peer?.httpCounters {
+            meas.notes.append("peer HTTP: \(h.responses) responses (\(h.status2xx) 2xx, \(h.status4xx) 4xx, \(h.status5xx) 5xx), \(h.bodyBytes) body bytes, \(h.connections) connections, \(h.errors) errors, \(h.retries) retries"
+                              + (h.lastError.map { " (last: \($0))" } ?? ""))
+            let want = UInt64(p.requests)
+            if h.status2xx != want || h.failed > 0 { peerProblem = "the peer's clients got \(h.status2xx) of \(want) answers 200" + (h.lastError.map { " (last error: \($0))" } ?? "") }
+            else if h.errors > 0 { peerProblem = "the peer's clients saw \(h.errors) errors" + (h.lastError.map { " (last: \($0))" } ?? "") }
         }
         let guestResult = r.keptLines.last { $0.hasPrefix(resultPrefix(w)) }
         if let why = r.abortReason {

@@ -1,7 +1,8 @@
 // NetPeer: a tiny host on the guest's LAN, with QEMU user-networking
 // addresses (10.0.2.2, 52:55:0a:00:02:02). It answers ARP requests for its
 // address, ICMP echo requests (ping) and UDP datagrams to port 7 (echo), and
-// has TCP endpoints (a sink, optionally a source; NetPeerTCP.swift). Every
+// has TCP endpoints (a sink, optionally a source; NetPeerTCP.swift) and
+// optionally an HTTP load generator (NetPeerHTTPClient.swift). Every
 // frame is validated — lengths, header fields, checksums — and anything
 // malformed is dropped silently and counted. Sans-IO: frames in through
 // `send(_:)` (it is the NIC's backend), answers out through `reply`.

@@ -21,6 +21,9 @@
 //           byte and sends again (go-back-N: the guest keeps no out-of-order
 //           data); a zero window is probed with one byte on the persist timer;
 //           it sends FIN once the last byte is acknowledged.
+//   http    with `PeerHTTPLoad`: client connections to the guest's web server
+//           that carry GET requests and read the responses (NetPeerHTTPClient.swift;
+//           connect and close as the source does)
 //   other   a segment for a port nobody listens on gets RST (RST|ACK for a
 //           segment without ACK), as a real host answers; RSTs get nothing.
 //
@@ -54,10 +57,13 @@ public struct PeerTCPOptions: Sendable, Equatable, Codable {
     public var sinkPort: UInt16? = 5001
     /// A stream the peer sends to the guest; nil: none.
     public var source: PeerTCPSource? = nil
+    /// An HTTP load the peer puts on the guest's web server (NetPeerHTTPClient.swift); nil: none.
+    public var http: PeerHTTPLoad? = nil
 
-    public init(sinkPort: UInt16? = 5001, source: PeerTCPSource? = nil) {
+    public init(sinkPort: UInt16? = 5001, source: PeerTCPSource? = nil, http: PeerHTTPLoad? = nil) {
         self.sinkPort = sinkPort
         self.source = source
+        self.http = http
     }
 }
 
@@ -118,6 +124,8 @@ public struct PeerTCP: Equatable, Sendable, Codable {
     var serial: UInt32 = 0
     /// The guest's MAC once heard (ARP or TCP), for segments the source starts.
     var guestMAC: MACAddress?
+    /// The HTTP load generator, if configured.
+    var http: PeerHTTPClientState?
 
     /// The address the source connects to.
     static let guestIP = IPv4Address.qemuGuest
@@ -134,6 +142,7 @@ public struct PeerTCP: Equatable, Sendable, Codable {
         self.options = options
         timing = PeerTCPTiming(cyclesPerSecond: cyclesPerSecond)
         if let source = options.source { startSource(source) }
+        if let load = options.http { startHTTP(load) }
     }
 
     private mutating func startSource(_ source: PeerTCPSource) {
@@ -147,7 +156,7 @@ public struct PeerTCP: Equatable, Sendable, Codable {
     }
 
     /// A deterministic initial sequence number, different per connection.
-    private mutating func iss() -> UInt32 {
+    mutating func iss() -> UInt32 {
         serial &+= 1
         return 0x5045_0000 &+ serial &* 0x0100_0000 &+ serial &* 0x1234
     }
@@ -155,7 +164,10 @@ public struct PeerTCP: Equatable, Sendable, Codable {
     /// The earliest connection timer, if any.
     var nextTimer: UInt64? {
         var next: UInt64?
-        for c in connections { if let t = c.timer, t < next ?? .max { next = t } }
+        for c in connections {
+            if let t = c.timer, t < next ?? .max { next = t }
+            if let t = c.http?.deadline, t < next ?? .max { next = t }
+        }
         return next
     }
 
@@ -176,7 +188,9 @@ public struct PeerTCP: Equatable, Sendable, Codable {
                 connections.remove(at: i)   // a new incarnation of the same ports
             } else {
                 connections[i].remoteMAC = mac
-                let ev = connections[i].input(s, now: now, timing: timing)
+                var ev = connections[i].input(s, now: now, timing: timing)
+                if connections[i].role == .httpClient { httpAfter(i, now: now, deadlineDue: false, events: &ev) }
+                ev.dropSupersededACKs()
                 return finish(i, ev)
             }
         }
@@ -230,10 +244,15 @@ public struct PeerTCP: Equatable, Sendable, Codable {
         var out: [Output] = []
         var i = 0
         while i < connections.count {
-            guard let t = connections[i].timer, t <= now else { i += 1; continue }
-            let ev = connections[i].fire(now: now, timing: timing)
+            let tcpDue = connections[i].timer.map { $0 <= now } ?? false
+            let httpDue = connections[i].http?.deadline.map { $0 <= now } ?? false
+            guard tcpDue || httpDue else { i += 1; continue }
+            var ev = PeerTCPConnection.Events()
+            if tcpDue { ev = connections[i].fire(now: now, timing: timing) }
             let c = connections[i]
-            if c.state == .synSent, c.remoteMAC == nil, c.timer != nil { out.append(.arpRequest(c.remoteIP)) }
+            if tcpDue, c.state == .synSent, c.remoteMAC == nil, c.timer != nil { out.append(.arpRequest(c.remoteIP)) }
+            if c.role == .httpClient { httpAfter(i, now: now, deadlineDue: httpDue, events: &ev) }
+            ev.dropSupersededACKs()
             let before = connections.count
             out += finish(i, ev)
             if connections.count == before { i += 1 }
@@ -247,16 +266,18 @@ public struct PeerTCP: Equatable, Sendable, Codable {
     /// forgets it if it closed.
     private mutating func finish(_ i: Int, _ ev: PeerTCPConnection.Events) -> [Output] {
         let c = connections[i]
-        let sink = c.role == .sink
+        let sink = c.role == .sink, source = c.role == .source
         counters.retransmits &+= ev.retransmits
         counters.resetsSent &+= ev.resets
         counters.patternErrors &+= ev.patternErrors
-        if sink { counters.sinkBytes &+= ev.bytesReceived } else { counters.sourceBytesAcked &+= ev.bytesAcked }
+        if sink { counters.sinkBytes &+= ev.bytesReceived }
+        if source { counters.sourceBytesAcked &+= ev.bytesAcked }
         if ev.established {
-            if sink { counters.connectionsAccepted &+= 1 } else { counters.connectionsMade &+= 1 }
+            if sink { counters.connectionsAccepted &+= 1 }
+            if source { counters.connectionsMade &+= 1 }
         }
         if ev.finReceived, sink { counters.sinkClosed = true }
-        if ev.sendDone, !sink { counters.sourceDone = true }
+        if ev.sendDone, source { counters.sourceDone = true }
         if c.state == .closed { connections.remove(at: i) }
         guard let mac = c.remoteMAC else { return [] }
         return ev.segments.map { .segment($0, ip: c.remoteIP, mac: mac) }

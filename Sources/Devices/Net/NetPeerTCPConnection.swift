@@ -1,8 +1,10 @@
 // NetPeerTCPConnection: one TCP connection of the LAN peer (see NetPeerTCP.swift
 // for the whole design) — the RFC 793 state machine for both of the peer's
 // roles: a sink (passive open, discards and checks what it receives, closes when
-// the guest closes) and a source (active open, sends `sendTotal` bytes of the
-// stream pattern, then closes). Sans-IO and clock-free: every entry point takes
+// the guest closes), a source (active open, sends `sendTotal` bytes of the
+// stream pattern, then closes) and an HTTP client (active open, its send stream
+// is its request repeated, what it receives goes to the response parser; its
+// requests and close are decided in NetPeerHTTPClient.swift). Sans-IO and clock-free: every entry point takes
 // the modeled time `now` (cycles) and returns the segments to send.
 //
 // The send side counts in 64-bit positions from the ISS, so byte counts never
@@ -14,7 +16,7 @@
 
 /// One connection's state (plain data, part of the peer's snapshot).
 struct PeerTCPConnection: Equatable, Sendable, Codable {
-    enum Role: String, Sendable, Codable { case sink, source }
+    enum Role: String, Sendable, Codable { case sink, source, httpClient }
     enum State: String, Sendable, Codable {
         case synSent, synReceived, established, finWait1, finWait2, closing, timeWait, closeWait, lastAck, closed
     }
@@ -49,6 +51,11 @@ struct PeerTCPConnection: Equatable, Sendable, Codable {
     var received: UInt64 = 0
     var finReceived = false
 
+    // HTTP client (NetPeerHTTPClient.swift): the request its send stream repeats,
+    // and the state of the current exchange.
+    var request: [UInt8] = []
+    var http: PeerHTTPExchange?
+
     // Timers (modeled cycles).
     var timer: UInt64?
     var timerKind: TimerKind = .retransmit
@@ -68,6 +75,21 @@ struct PeerTCPConnection: Equatable, Sendable, Codable {
         var finReceived = false
         var sendDone = false
         var segments: [TCPSegment] = []
+
+        /// A bare ACK followed by another segment of the same connection (which
+        /// acknowledges as much) is not sent: the HTTP client's next request or
+        /// FIN carries it.
+        mutating func dropSupersededACKs() {
+            guard segments.count > 1 else { return }
+            var kept: [TCPSegment] = []
+            for (k, s) in segments.enumerated() {
+                let bare = s.flags == TCPFlags.ack && s.payload.isEmpty
+                if bare, k + 1 < segments.count, segments[k + 1].flags & TCPFlags.ack != 0,
+                   segments[k + 1].ack == s.ack, segments[k + 1].sourcePort == s.sourcePort { continue }
+                kept.append(s)
+            }
+            segments = kept
+        }
     }
 
     /// The window the peer advertises: it consumes everything at once.
@@ -77,7 +99,7 @@ struct PeerTCPConnection: Equatable, Sendable, Codable {
     init(role: Role, localPort: UInt16, remotePort: UInt16, remoteIP: IPv4Address, remoteMAC: MACAddress?,
          iss: UInt32, sendTotal: UInt64, timing: PeerTCPTiming) {
         self.role = role
-        state = role == .source ? .synSent : .synReceived
+        state = role == .sink ? .synReceived : .synSent
         self.localPort = localPort
         self.remotePort = remotePort
         self.remoteIP = remoteIP
@@ -148,7 +170,13 @@ extension PeerTCPConnection {
     private func emitDataSegment(from position: UInt64, count n: UInt64, probe: Bool = false, events: inout Events) {
         if position < sndMax, !probe { events.retransmits &+= 1 }
         let offset = position - 1
-        let payload = (0..<n).map { streamPatternByte(offset &+ $0) }
+        let payload: [UInt8]
+        if role == .httpClient, !request.isEmpty {
+            let len = UInt64(request.count)
+            payload = (0..<n).map { request[Int((offset &+ $0) % len)] }
+        } else {
+            payload = (0..<n).map { streamPatternByte(offset &+ $0) }
+        }
         events.segments.append(segment(at: position, flags: TCPFlags.ack | TCPFlags.psh, ack: rcvNxt, payload: payload))
     }
 
@@ -363,6 +391,8 @@ extension PeerTCPConnection {
             var errors: UInt64 = 0
             for (i, byte) in fresh.enumerated() where byte != streamPatternByte(received &+ UInt64(i)) { errors &+= 1 }
             ev.patternErrors &+= errors
+        } else if role == .httpClient {
+            http?.parser.feed(fresh)
         }
         let n = UInt64(fresh.count)
         received &+= n

@@ -1,24 +1,30 @@
 // PeerTCPOptionsParser: the `--net peer,...` syntax for the LAN peer's TCP
 // endpoints (NetPeerTCP.swift) and its errors.
 //
-//   peer[,tcp-sink=PORT|off][,tcp-source=PORT:BYTES]
+//   peer[,tcp-sink=PORT|off][,tcp-source=PORT:BYTES][,http-load=CONNS:REQUESTS[:PATH]]
 //     tcp-sink    the discard server's port (default 5001), or off
 //     tcp-source  connect to the guest's PORT and send BYTES of the stream
 //                 pattern (decimal, optionally with K, M or G: binary units)
+//     http-load   CONNS (1-64) concurrent clients GET PATH (default /index.html,
+//                 must start with '/') from the guest's port 80 until REQUESTS
+//                 (1-10000000) are answered, one connection per request
 
 /// A bad `--net peer,...` item.
 public enum PeerTCPOptionError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownOption(String)
     case badPort(String)
     case badSource(String)
+    case badHTTPLoad(String)
 
     public var description: String {
         switch self {
         case .unknownOption(let o):
-            return "unknown peer option '\(o)' (expected tcp-sink=PORT|off or tcp-source=PORT:BYTES)"
+            return "unknown peer option '\(o)' (expected tcp-sink=PORT|off, tcp-source=PORT:BYTES or http-load=CONNS:REQUESTS[:PATH])"
         case .badPort(let p): return "tcp-sink port must be 1-65535 or 'off' (got '\(p)')"
         case .badSource(let s):
             return "tcp-source must be PORT:BYTES with PORT 1-65535 and BYTES a positive count like 1048576 or 1M (got '\(s)')"
+        case .badHTTPLoad(let s):
+            return "http-load must be CONNS:REQUESTS[:PATH] with CONNS 1-64, REQUESTS 1-10000000 and PATH starting with '/' without spaces (got '\(s)')"
         }
     }
 }
@@ -38,6 +44,8 @@ extension PeerTCPOptions {
                 }
             } else if item.hasPrefix("tcp-source=") {
                 o.source = try parseSource(String(item.dropFirst("tcp-source=".count)))
+            } else if item.hasPrefix("http-load=") {
+                o.http = try parseHTTPLoad(String(item.dropFirst("http-load=".count)))
             } else {
                 throw .unknownOption(String(item))
             }
@@ -51,6 +59,20 @@ extension PeerTCPOptions {
             throw .badSource(s)
         }
         return PeerTCPSource(guestPort: port, bytes: bytes)
+    }
+
+    static func parseHTTPLoad(_ s: String) throws(PeerTCPOptionError) -> PeerHTTPLoad {
+        let parts = s.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
+              let conns = Int(parts[0]), (1...PeerHTTPLoad.maxConnections).contains(conns),
+              let requests = UInt64(parts[1]), (1...10_000_000).contains(requests) else { throw .badHTTPLoad(s) }
+        var path = "/index.html"
+        if parts.count == 3 {
+            path = String(parts[2])
+            guard path.hasPrefix("/"), path.count <= 1024,
+                  path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else { throw .badHTTPLoad(s) }
+        }
+        return PeerHTTPLoad(path: path, connections: conns, requests: requests)
     }
 
     static func parsePort(_ s: String) -> UInt16? {
