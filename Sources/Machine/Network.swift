@@ -8,6 +8,10 @@
 // event boundaries (a fixed modeled latency after the request), so network
 // runs are as deterministic as everything else. The peer's TCP timers run on
 // the CPU's cycle counter: they are device events like the PIT's.
+// With `PeerTCPOptions.linkBitsPerSecond` the cable has a rate (LinkModel):
+// the peer takes a guest frame in when the wire is done with it (a peer
+// event, like its timers), and its own frames reach the NIC the latency after
+// the wire in their direction is done with them.
 //
 // With `.user` the NIC's cable goes to libslirp instead (SlirpBackend): real
 // host sockets, NAT, hostfwd from 127.0.0.1. Its frames take the same delivery
@@ -91,6 +95,10 @@ extension Machine {
             let peer = NetPeer(tcp: config.peerTCP, cyclesPerSecond: config.costs.cyclesPerSecond)
             peer.reply = { [unowned self, unowned nic] frame in
                 _ = nic.queueForDelivery(frame, atCycle: self.cpu.cycles &+ latency)
+            }
+            // With a link rate: the frame reaches the NIC its latency after the wire is done with it.
+            peer.replyAt = { [unowned nic] frame, wireDone in
+                _ = nic.queueForDelivery(frame, atCycle: wireDone &+ latency)
             }
             peer.clock = { [unowned self] in self.cpu.cycles }
             peer.onTimerScheduled = { [unowned self] due in self.cpu.limitRun(toCycle: due) }

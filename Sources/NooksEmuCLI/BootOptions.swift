@@ -46,7 +46,7 @@ struct BootOptions: ParsableArguments {
         "Override a cost-model entry (repeatable): \(CostOption.keys.joined(separator: ", ")).", valueName: "KEY=CYCLES"))
     var costs: [String] = []
 
-    @Option(help: ArgumentHelp("Network: 'peer[,tcp-sink=PORT|off][,tcp-source=PORT:BYTES][,http-load=CONNS:REQUESTS[:PATH]]' "
+    @Option(help: ArgumentHelp("Network: 'peer[,tcp-sink=PORT|off][,tcp-source=PORT:BYTES][,http-load=CONNS:REQUESTS[:PATH]][,link=RATE]' "
         + "(an e1000 NIC and a LAN peer at 10.0.2.2 answering ARP, ping and UDP echo, with a TCP discard server on port 5001 "
         + "(tcp-sink), optionally a TCP stream of BYTES it sends to the guest's PORT (tcp-source) and an HTTP load of CONNS "
         + "concurrent clients sending REQUESTS GETs of PATH (default /index.html) to the guest's port 80, one connection per "
@@ -135,7 +135,7 @@ struct BootOptions: ParsableArguments {
             do { cfg.network = .user(try SlirpOptions.parse(String(net.dropFirst(4)))) } catch {
                 throw ValidationError("--net: \(error.description)")
             }
-        default: throw ValidationError("--net must be 'peer[,tcp-sink=PORT|off][,tcp-source=PORT:BYTES][,http-load=CONNS:REQUESTS[:PATH]]', 'user[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]...' or 'none' (got '\(net)')")
+        default: throw ValidationError("--net must be 'peer[,tcp-sink=PORT|off][,tcp-source=PORT:BYTES][,http-load=CONNS:REQUESTS[:PATH]][,link=RATE]', 'user[,hostfwd=tcp:127.0.0.1:HOSTPORT-:GUESTPORT]...' or 'none' (got '\(net)')")
         }
         for c in costs { try CostOption.apply(c, to: &cfg.costs) }
         return cfg

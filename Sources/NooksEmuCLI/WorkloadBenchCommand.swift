@@ -5,6 +5,7 @@
 
 import ArgumentParser
 import Debugger
+import Devices
 import ELF
 import Foundation
 
@@ -89,6 +90,10 @@ struct WorkloadBenchCommand: ParsableCommand {
     @Option(help: "fs: build loops (1-100; default 2; --quick: 1).")
     var loops: Int?
 
+    @Option(help: ArgumentHelp("Receive, send and web (peer clients): the LAN cable's rate in bits per second, "
+        + "each direction, like 100M, 1G or 250000000 (decimal units; default: unlimited).", valueName: "RATE"))
+    var link: String?
+
     @Flag(help: "Small sizes (a smoke run; figures are noisier).")
     var quick = false
 
@@ -100,6 +105,9 @@ struct WorkloadBenchCommand: ParsableCommand {
         if let bytes, !(1024...(1 << 30)).contains(bytes) { throw ValidationError("--bytes must be 1024...1073741824") }
         if let files, !(1...32).contains(files) { throw ValidationError("--files must be 1...32") }
         if let loops, !(1...100).contains(loops) { throw ValidationError("--loops must be 1...100") }
+        if let link, PeerTCPOptions.parseLinkRate(link) == nil {
+            throw ValidationError("--link must be a rate in bits per second from 1000 to 100G, like 100M, 1G or 250000000 (got '\(link)')")
+        }
         for (name, path) in [("--json", json), ("--csv", csv), ("--plot", plot)] where path?.isEmpty == true {
             throw ValidationError("\(name) needs a file name")
         }
@@ -127,6 +135,7 @@ struct WorkloadBenchCommand: ParsableCommand {
         if let files { p.fsFiles = files }
         if let loops { p.fsLoops = loops }
         p.keepAlive = keepAlive
+        p.linkBitsPerSecond = link.flatMap { PeerTCPOptions.parseLinkRate($0) }
         p.webClient = WebClient(rawValue: webClient) ?? .peer
         return p
     }

@@ -50,3 +50,37 @@ struct PeerNetOptionTests {
         #expect(nooksEmu(["boot", "--net", "peer,tcp-sink=9000", "--max-instructions", "1000"]) == ExitStatus.instructionLimit)
     }
 }
+
+@Suite("nooks-emu boot --net peer,link=RATE")
+struct PeerLinkOptionTests {
+    @Test("bad link rates are exit status 64", arguments: [
+        "peer,link=", "peer,link=fast", "peer,link=0", "peer,link=999", "peer,link=1T", "peer,link=200G",
+        "peer,link=-1G", "peer,link=1.5", "peer,link=1.G", "peer,link=99999999999999G", "peer,link=1GG",
+    ])
+    func badValues(spec: String) {
+        #expect(nooksEmu(["boot", "--net", spec, "--max-instructions", "1000"]) == ExitStatus.usage)
+    }
+
+    @Test("the message names the bad rate")
+    func message() {
+        do {
+            _ = try BootCommand.parse(["--net", "peer,link=fast"])
+            Issue.record("link=fast parsed")
+        } catch {
+            let text = BootCommand.message(for: error)
+            #expect(text.contains("link must be a rate") && text.contains("fast"), "\(text)")
+        }
+    }
+
+    @Test("good rates parse (decimal units) and boot; the default is unlimited")
+    func goodValues() throws {
+        func rate(_ spec: String) throws -> UInt64? { try BootCommand.parse(["--net", spec]).boot.machineConfig().peerTCP.linkBitsPerSecond }
+        #expect(try rate("peer") == nil)
+        #expect(try rate("peer,link=100M") == 100_000_000)
+        #expect(try rate("peer,link=1G") == 1_000_000_000)
+        #expect(try rate("peer,link=2.5G") == 2_500_000_000)
+        #expect(try rate("peer,link=250000000") == 250_000_000)
+        #expect(try rate("peer,tcp-source=5001:1M,link=10m") == 10_000_000)
+        #expect(nooksEmu(["boot", "--net", "peer,link=1G", "--max-instructions", "1000"]) == ExitStatus.instructionLimit)
+    }
+}

@@ -92,5 +92,26 @@ struct WorkloadBenchTests {
         #expect(nooksEmu(["bench", "workloads", "--loops", "0"]) == ExitStatus.usage)
         #expect(nooksEmu(["bench", "workloads", "--json", ""]) == ExitStatus.usage)
         #expect(nooksEmu(["bench", "workloads", "--frobnicate"]) == ExitStatus.usage)
+        #expect(nooksEmu(["bench", "workloads", "--link", "fast"]) == ExitStatus.usage)
+        #expect(nooksEmu(["bench", "workloads", "--link", "0"]) == ExitStatus.usage)
+    }
+
+    @Test("--link 100M: the send stream is wire-bound, native and isolated near 100 Mbit/s with CPU to spare")
+    func linkLimitedSend() throws {
+        let j = try runJSON(["--only", "send", "--link", "100M"])
+        #expect(number(j["parameters"] as? [String: Any], "link_bits_per_second") == 100_000_000)
+        let row = try #require(rows(j)["send"])
+        #expect(row["passed"] as? Bool == true, "\(row)")
+        let native = row["native"] as? [String: Any], isolated = row["isolated"] as? [String: Any]
+        for m in [native, isolated] {
+            let mbps = number(m, "throughput")
+            // The guest's end marker comes before its last window (64 KiB) is on the wire: at 256 KiB the
+            // measured rate may exceed the wire's 94.9 Mbit/s goodput by up to a third, never reach far beyond.
+            #expect(mbps > 80 && mbps < 130, "throughput \(mbps) Mbit/s")
+            #expect(number(m, "cpu_busy") > 0 && number(m, "cpu_busy") < 0.9, "CPU \(number(m, "cpu_busy"))")
+        }
+        // Nooks' cost shows as CPU, not throughput.
+        #expect(number(row, "relative") > 0.9)
+        #expect(number(isolated, "cpu_busy") > number(native, "cpu_busy"))
     }
 }

@@ -103,6 +103,9 @@ public struct WorkloadParameters: Sendable {
     public var webTimeoutSeconds: Double = 600
     /// Instruction budget of one run.
     public var maxInstructions: UInt64 = 60_000_000_000
+    /// The LAN cable's rate in bits per second for the receive, send and web
+    /// (peer clients) rows (`PeerTCPOptions.linkBitsPerSecond`); nil: unlimited.
+    public var linkBitsPerSecond: UInt64? = nil
     public init() {}
 
     /// A small configuration (tests, smoke runs).
@@ -303,6 +306,7 @@ public enum WorkloadBench {
             start = "workload: web first requests="
             end = "workload: web served requests="
         }
+        if let rate = p.linkBitsPerSecond, cfg.network == .peer, w != .fs { cfg.peerTCP.linkBitsPerSecond = rate }
         let initrd = modules.map { setup.moduleDirectory + "/" + $0 }.joined(separator: ",")
         let plan: BootPlan
         do { plan = try MultibootLoader.plan(kernelPath: setup.kernelPath, cmdline: append, initrd: initrd, memoryBytes: 128 << 20) }

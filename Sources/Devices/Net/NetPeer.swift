@@ -54,6 +54,14 @@ public final class NetPeer: NetBackend {
     /// Called with the next TCP timer's cycle whenever one may have been armed
     /// (the machine ends its run slice there).
     public var onTimerScheduled: ((UInt64) -> Void)?
+    /// With a link rate: receives every frame the peer sends with the cycle
+    /// the wire is done with it (the machine adds its latency); without it,
+    /// or when this is nil, frames go to `reply`.
+    public var replyAt: (([UInt8], UInt64) -> Void)?
+    /// The wire, when `PeerTCPOptions.linkBitsPerSecond` limits it (LinkModel.swift).
+    public internal(set) var link: LinkModel?
+    /// The modeled cycle of the frame being handled, when it is not `clock()`.
+    var handlingAt: UInt64?
 
     public init(mac: MACAddress = .qemuHost, ip: IPv4Address = .qemuHost, tcp options: PeerTCPOptions = PeerTCPOptions(),
                 cyclesPerSecond: UInt64 = 1_000_000_000, reply: (([UInt8]) -> Void)? = nil) {
@@ -61,7 +69,11 @@ public final class NetPeer: NetBackend {
         self.ip = ip
         self.reply = reply
         tcp = PeerTCP(options: options, cyclesPerSecond: cyclesPerSecond)
+        link = options.linkBitsPerSecond.map { LinkModel(bitsPerSecond: $0, cyclesPerSecond: cyclesPerSecond) }
     }
+
+    /// The modeled time the peer acts at.
+    var now: UInt64 { handlingAt ?? clock() }
 
     /// Why a frame was dropped.
     struct Malformed: Error {
@@ -72,11 +84,22 @@ public final class NetPeer: NetBackend {
     // MARK: NetBackend
 
     public func send(_ frame: [UInt8]) {
+        if link != nil {
+            // On the wire first: the peer takes it in when the wire is done (advance(to:)).
+            _ = link!.carryToPeer(frame, at: clock())
+            timerMayHaveMoved()
+            return
+        }
+        take(frame)
+    }
+
+    /// A frame arriving at the peer (at `now`): answer it.
+    func take(_ frame: [UInt8]) {
         counters.framesSeen &+= 1
         defer { timerMayHaveMoved() }
         do {
             if let answers = try answer(frame) {
-                for a in answers { reply?(a) }
+                for a in answers { transmit(a) }
             } else {
                 counters.ignored &+= 1
             }
@@ -218,12 +241,15 @@ public final class NetPeer: NetBackend {
     public struct Snapshot: Equatable, Sendable, Codable {
         public var counters: NetPeerCounters
         public var tcp: PeerTCP
+        /// The wire clocks and the guest's frames still on the wire (nil: no link rate).
+        public var link: LinkModel?
     }
 
-    public func snapshot() -> Snapshot { Snapshot(counters: counters, tcp: tcp) }
+    public func snapshot() -> Snapshot { Snapshot(counters: counters, tcp: tcp, link: link) }
     public func restore(_ snapshot: Snapshot) {
         counters = snapshot.counters
         tcp = snapshot.tcp
+        link = snapshot.link
     }
 }
 

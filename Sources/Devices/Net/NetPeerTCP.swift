@@ -59,11 +59,16 @@ public struct PeerTCPOptions: Sendable, Equatable, Codable {
     public var source: PeerTCPSource? = nil
     /// An HTTP load the peer puts on the guest's web server (NetPeerHTTPClient.swift); nil: none.
     public var http: PeerHTTPLoad? = nil
+    /// The wire's rate in bits per second, each direction (LinkModel.swift);
+    /// nil: unlimited (frames take only the machine's latency).
+    public var linkBitsPerSecond: UInt64? = nil
 
-    public init(sinkPort: UInt16? = 5001, source: PeerTCPSource? = nil, http: PeerHTTPLoad? = nil) {
+    public init(sinkPort: UInt16? = 5001, source: PeerTCPSource? = nil, http: PeerHTTPLoad? = nil,
+                linkBitsPerSecond: UInt64? = nil) {
         self.sinkPort = sinkPort
         self.source = source
         self.http = http
+        self.linkBitsPerSecond = linkBitsPerSecond
     }
 }
 
@@ -290,13 +295,37 @@ extension NetPeer {
     /// What the peer's TCP has done.
     public var tcpCounters: PeerTCPCounters { tcp.counters }
 
-    /// The modeled cycle of the peer's next TCP timer, if one is armed.
-    public var nextTimerCycle: UInt64? { tcp.nextTimer }
+    /// The modeled cycle of the peer's next event: a TCP timer or, with a
+    /// link rate, a guest frame coming off the wire.
+    public var nextTimerCycle: UInt64? {
+        guard let arrival = link?.nextArrivalCycle else { return tcp.nextTimer }
+        return min(arrival, tcp.nextTimer ?? .max)
+    }
 
-    /// Fires the TCP timers due at `cycle` (the machine's clock); frames go out through `reply`.
+    /// Takes in the guest frames that came off the wire and fires the TCP
+    /// timers due by `cycle` (the machine's clock), in time order; frames go
+    /// out through `reply` (or `replyAt`).
     public func advance(to cycle: UInt64) {
-        guard let t = tcp.nextTimer, t <= cycle else { return }
-        emit(tcp.fire(now: cycle))
+        guard link != nil else {
+            guard let t = tcp.nextTimer, t <= cycle else { return }
+            emit(tcp.fire(now: cycle))
+            timerMayHaveMoved()
+            return
+        }
+        defer { handlingAt = nil }
+        while true {
+            let timer = tcp.nextTimer.flatMap { $0 <= cycle ? $0 : nil }
+            if let arrival = link?.nextArrivalCycle, arrival <= cycle, arrival <= timer ?? .max,
+               let f = link?.takeArrival(upTo: cycle) {
+                handlingAt = f.doneCycle
+                take(f.frame)
+                continue
+            }
+            guard let t = timer else { break }
+            handlingAt = t
+            emit(tcp.fire(now: t))
+        }
+        handlingAt = nil
         timerMayHaveMoved()
     }
 
@@ -307,11 +336,19 @@ extension NetPeer {
             tcp.counters.malformed &+= 1
             throw Malformed(error.reason)
         }
-        return frames(tcp.receive(segment, from: source, mac: dst, now: clock()))
+        return frames(tcp.receive(segment, from: source, mac: dst, now: now))
     }
 
     func emit(_ outputs: [PeerTCP.Output]) {
-        for f in frames(outputs) { reply?(f) }
+        for f in frames(outputs) { transmit(f) }
+    }
+
+    /// A frame from the peer to the guest: straight to `reply`, or with a link
+    /// rate onto the wire and to `replyAt` with the cycle it is done.
+    func transmit(_ frame: [UInt8]) {
+        guard link != nil else { reply?(frame); return }
+        let done = link!.sendToGuest(frameBytes: frame.count, at: now)
+        if let replyAt { replyAt(frame, done) } else { reply?(frame) }
     }
 
     func frames(_ outputs: [PeerTCP.Output]) -> [[UInt8]] {
