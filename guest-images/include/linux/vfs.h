@@ -134,6 +134,16 @@ bool vfs_mounted(void);
  * the volume can be mounted again.  0 or -EINVAL (nothing mounted).
  */
 int vfs_abort(const char *why);
+/*
+ * vfs_abort_later - vfs_abort(why) at the entry of the next VFS call, for a
+ * caller that may be inside a VFS call still holding the mount (recovery of
+ * a file system module that crashed in one); then done(data), if given.
+ * Until then the mount's operations are the caller's business (they should
+ * fail), and a type of the mounted type's name may be registered (the
+ * reloaded module), replacing it.  0, or -EINVAL (nothing mounted, or an
+ * abort already pending).
+ */
+int vfs_abort_later(const char *why, void (*done)(void *), void *data);
 
 struct vfs_file {
 	struct vfs_inode *inode;

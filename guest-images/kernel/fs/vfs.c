@@ -17,6 +17,15 @@ static struct vfs_inode *inodes;	/* in use (the root is not on it) */
 static unsigned int open_files;
 static unsigned int mount_gen = 1;	/* changes at every mount and abort */
 
+/* A vfs_abort_later not done yet: why, and what to call after it. */
+static struct {
+	const char *why;
+	void (*done)(void *);
+	void *data;
+} pending;
+
+static void settle(void);
+
 /* stale - was f opened on a mount that is gone (aborted)? */
 static bool stale(const struct vfs_file *f)
 {
@@ -32,8 +41,8 @@ int register_filesystem(struct file_system_type *fs)
 		return -EINVAL;
 	for (p = &fs_types; *p; p = &(*p)->next)
 		if (*p == fs || !strcmp((*p)->name, fs->name)) {
-			if (root_sb && root_sb->s_type == *p)
-				return -EBUSY;
+			if (root_sb && root_sb->s_type == *p && !pending.why)
+				return -EBUSY;	/* (a doomed mount keeps the old type) */
 			*p = (*p)->next;	/* replaced (a reloaded module) */
 			break;
 		}
@@ -65,6 +74,7 @@ int vfs_mount(const char *type, kdev_t dev)
 	struct super_block *sb;
 	int err;
 
+	settle();
 	if (root_sb)
 		return -EBUSY;
 	for (fs = fs_types; fs; fs = fs->next)
@@ -102,10 +112,14 @@ int vfs_abort(const char *why)
 {
 	struct super_block *sb = root_sb;
 	struct vfs_inode *i, *n;
+	void (*done)(void *) = pending.done;
+	void *data = pending.data;
 	int err;
 
 	if (!sb)
 		return -EINVAL;
+	pending.why = NULL;
+	pending.done = NULL;
 	err = sync_dev(sb->s_dev);
 	printk("vfs: mount of %s on %04x aborted (%s); sync %d, %u file(s) left open\n",
 	       sb->s_type->name, sb->s_dev, why ? why : "?", err, open_files);
@@ -118,20 +132,44 @@ int vfs_abort(const char *why)
 	kfree(sb);
 	root_sb = NULL;
 	mount_gen++;
+	if (done)
+		done(data);
 	return 0;
+}
+
+/* vfs_abort_later - see linux/vfs.h. */
+int vfs_abort_later(const char *why, void (*done)(void *), void *data)
+{
+	if (!root_sb || pending.why)
+		return -EINVAL;
+	pending.why = why ? why : "?";
+	pending.done = done;
+	pending.data = data;
+	return 0;
+}
+
+/* settle - at the entry of a VFS call (no VFS call holds the mount): the
+ * abort vfs_abort_later asked for. */
+static void settle(void)
+{
+	if (pending.why)
+		vfs_abort(pending.why);
 }
 
 /* vfs_mounted - see linux/vfs.h. */
 bool vfs_mounted(void)
 {
+	settle();
 	return root_sb != NULL;
 }
 
 /* vfs_umount - see linux/vfs.h. */
 int vfs_umount(void)
 {
-	struct super_block *sb = root_sb;
+	struct super_block *sb;
 
+	settle();
+	sb = root_sb;
 	if (!sb)
 		return -EINVAL;
 	if (inodes)
@@ -293,6 +331,7 @@ struct vfs_file *vfs_open(const char *path, unsigned int flags, int *err)
 	const char *name;
 	int len, e;
 
+	settle();
 	e = walk(path, &dir, &name, &len);
 	if (e == -EINVAL && path && root_sb && path[0] == '/' &&
 	    !(flags & (O_CREAT | O_TRUNC))) {
@@ -355,6 +394,7 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t count)
 {
 	ssize_t n;
 
+	settle();
 	if (!f || (f->flags & 3) == O_WRONLY)
 		return -EBADF;
 	if (stale(f))
@@ -372,6 +412,7 @@ ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t count)
 {
 	ssize_t n;
 
+	settle();
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
 	if (stale(f))
@@ -389,6 +430,7 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 {
 	loff_t base;
 
+	settle();
 	if (!f)
 		return -EBADF;
 	if (stale(f))
@@ -403,6 +445,7 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 /* vfs_ftruncate - see linux/vfs.h. */
 int vfs_ftruncate(struct vfs_file *f, loff_t size)
 {
+	settle();
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
 	if (stale(f))
@@ -417,6 +460,7 @@ int vfs_ftruncate(struct vfs_file *f, loff_t size)
 /* vfs_readdir - see linux/vfs.h. */
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
+	settle();
 	if (!f)
 		return -EBADF;
 	if (stale(f))
@@ -429,6 +473,7 @@ int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 /* vfs_close - see linux/vfs.h. */
 int vfs_close(struct vfs_file *f)
 {
+	settle();
 	if (!f)
 		return -EBADF;
 	if (!stale(f))
@@ -442,8 +487,10 @@ int vfs_close(struct vfs_file *f)
 int vfs_stat(const char *path, struct vfs_stat *st)
 {
 	struct vfs_inode *i;
-	int err = walk(path, &i, NULL, NULL);
+	int err;
 
+	settle();
+	err = walk(path, &i, NULL, NULL);
 	if (err)
 		return err;
 	st->mode = i->i_mode;
@@ -458,8 +505,10 @@ int vfs_mkdir(const char *path)
 {
 	struct vfs_inode *dir, *i;
 	const char *name;
-	int len, err = walk(path, &dir, &name, &len);
+	int len, err;
 
+	settle();
+	err = walk(path, &dir, &name, &len);
 	if (err)
 		return err;
 	err = lookup_one(dir, name, len, &i);
@@ -478,8 +527,10 @@ static int remove(const char *path, bool isdir)
 {
 	struct vfs_inode *dir, *i;
 	const char *name;
-	int len, err = walk(path, &dir, &name, &len);
+	int len, err;
 
+	settle();
+	err = walk(path, &dir, &name, &len);
 	if (err)
 		return err;
 	err = lookup_one(dir, name, len, &i);
@@ -519,6 +570,7 @@ int vfs_rename(const char *oldpath, const char *newpath)
 	int olen, nlen, err;
 	size_t ol = strnlen(oldpath, VFS_PATH_MAX);
 
+	settle();
 	/* a directory may not move into itself */
 	if (!strncmp(oldpath, newpath, ol) && newpath[ol] == '/')
 		return -EINVAL;
@@ -551,6 +603,7 @@ int vfs_rename(const char *oldpath, const char *newpath)
 /* vfs_sync - see linux/vfs.h. */
 int vfs_sync(void)
 {
+	settle();
 	if (!root_sb)
 		return -ENODEV;
 	return root_sb->s_op->sync ? root_sb->s_op->sync(root_sb) : 0;
