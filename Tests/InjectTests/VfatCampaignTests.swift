@@ -74,7 +74,7 @@ struct VfatCampaignTests {
         // Replay: the same trial again (the disk rolled back in between) gives the same result.
         #expect(ctx.runTrial(spec) == r)
         let iso = ctx.run(spec, mode: .isolated)
-        #expect(String(decoding: iso.serial, as: UTF8.self).contains("nooks: abort mount of vfat"))
+        #expect(String(decoding: iso.serial, as: UTF8.self).contains("nooks: aborted mount of vfat"))
         #expect(iso.outcome == r.isolated.outcome && iso.instructions == r.isolated.instructions)
         // And a golden run after it still finds the pristine disk.
         #expect(ctx.native.run(nil, budget: ctx.budget).outcome == .noEffect)

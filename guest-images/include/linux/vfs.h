@@ -141,6 +141,16 @@ int vfs_abort(const char *why);
  * VFAT recovery damage the disk until the cache was synced first).
  */
 int vfs_abort_nosync(const char *why);
+/*
+ * vfs_abort_later - vfs_abort(why) (vfs_abort_nosync if !sync) at the entry of the next VFS call, for a
+ * caller that may be inside a VFS call still holding the mount (recovery of
+ * a file system module that crashed in one); then done(data), if given.
+ * Until then the mount's operations are the caller's business (they should
+ * fail), and a type of the mounted type's name may be registered (the
+ * reloaded module), replacing it.  0, or -EINVAL (nothing mounted, or an
+ * abort already pending).
+ */
+int vfs_abort_later(const char *why, bool sync, void (*done)(void *), void *data);
 
 struct vfs_file {
 	struct vfs_inode *inode;

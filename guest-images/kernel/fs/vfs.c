@@ -9,7 +9,6 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/tqueue.h>
 #include <linux/vfs.h>
 
 static struct file_system_type *fs_types;
@@ -18,17 +17,15 @@ static struct vfs_inode *inodes;	/* in use (the root is not on it) */
 static unsigned int open_files;
 static unsigned int mount_gen = 1;	/* changes at every mount and abort */
 
-/*
- * between_ops - run deferred work at the start of a VFS call, when no VFS
- * state is held: this is where a recovered file system module's mount is
- * aborted (nooks/wrappers/vfs.c queues it while the failed call unwinds),
- * so the next call already sees the mount gone.
- */
-static void between_ops(void)
-{
-	if (tasks_pending())
-		flush_scheduled_tasks();
-}
+/* A vfs_abort_later not done yet: why, sync or not, and what to call after it. */
+static struct {
+	const char *why;
+	void (*done)(void *);
+	void *data;
+	bool sync;
+} pending;
+
+static void settle(void);
 
 /* stale - was f opened on a mount that is gone (aborted)? */
 static bool stale(const struct vfs_file *f)
@@ -45,8 +42,8 @@ int register_filesystem(struct file_system_type *fs)
 		return -EINVAL;
 	for (p = &fs_types; *p; p = &(*p)->next)
 		if (*p == fs || !strcmp((*p)->name, fs->name)) {
-			if (root_sb && root_sb->s_type == *p)
-				return -EBUSY;
+			if (root_sb && root_sb->s_type == *p && !pending.why)
+				return -EBUSY;	/* (a doomed mount keeps the old type) */
 			*p = (*p)->next;	/* replaced (a reloaded module) */
 			break;
 		}
@@ -78,6 +75,7 @@ int vfs_mount(const char *type, kdev_t dev)
 	struct super_block *sb;
 	int err;
 
+	settle();
 	if (root_sb)
 		return -EBUSY;
 	for (fs = fs_types; fs; fs = fs->next)
@@ -115,10 +113,14 @@ static int abort_mount(const char *why, bool sync)
 {
 	struct super_block *sb = root_sb;
 	struct vfs_inode *i, *n;
+	void (*done)(void *) = pending.done;
+	void *data = pending.data;
 	int err;
 
 	if (!sb)
 		return -EINVAL;
+	pending.why = NULL;
+	pending.done = NULL;
 	if (sync) {
 		err = sync_dev(sb->s_dev);
 		printk("vfs: mount of %s on %04x aborted (%s); sync %d, %u file(s) left open\n",
@@ -137,6 +139,8 @@ static int abort_mount(const char *why, bool sync)
 	kfree(sb);
 	root_sb = NULL;
 	mount_gen++;
+	if (done)
+		done(data);
 	return 0;
 }
 
@@ -152,9 +156,30 @@ int vfs_abort_nosync(const char *why)
 	return abort_mount(why, false);
 }
 
+/* vfs_abort_later - see linux/vfs.h. */
+int vfs_abort_later(const char *why, bool sync, void (*done)(void *), void *data)
+{
+	if (!root_sb || pending.why)
+		return -EINVAL;
+	pending.why = why ? why : "?";
+	pending.done = done;
+	pending.data = data;
+	pending.sync = sync;
+	return 0;
+}
+
+/* settle - at the entry of a VFS call (no VFS call holds the mount): the
+ * abort vfs_abort_later asked for. */
+static void settle(void)
+{
+	if (pending.why)
+		abort_mount(pending.why, pending.sync);
+}
+
 /* vfs_mounted - see linux/vfs.h. */
 bool vfs_mounted(void)
 {
+	settle();
 	return root_sb != NULL;
 }
 
@@ -163,9 +188,8 @@ int vfs_umount(void)
 {
 	struct super_block *sb;
 
-	between_ops();
+	settle();
 	sb = root_sb;
-
 	if (!sb)
 		return -EINVAL;
 	if (inodes)
@@ -327,8 +351,7 @@ struct vfs_file *vfs_open(const char *path, unsigned int flags, int *err)
 	const char *name;
 	int len, e;
 
-	between_ops();
-
+	settle();
 	e = walk(path, &dir, &name, &len);
 	if (e == -EINVAL && path && root_sb && path[0] == '/' &&
 	    !(flags & (O_CREAT | O_TRUNC))) {
@@ -391,8 +414,7 @@ ssize_t vfs_read(struct vfs_file *f, void *buf, size_t count)
 {
 	ssize_t n;
 
-	between_ops();
-
+	settle();
 	if (!f || (f->flags & 3) == O_WRONLY)
 		return -EBADF;
 	if (stale(f))
@@ -410,8 +432,7 @@ ssize_t vfs_write(struct vfs_file *f, const void *buf, size_t count)
 {
 	ssize_t n;
 
-	between_ops();
-
+	settle();
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
 	if (stale(f))
@@ -429,8 +450,7 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 {
 	loff_t base;
 
-	between_ops();
-
+	settle();
 	if (!f)
 		return -EBADF;
 	if (stale(f))
@@ -445,7 +465,7 @@ loff_t vfs_lseek(struct vfs_file *f, loff_t off, int whence)
 /* vfs_ftruncate - see linux/vfs.h. */
 int vfs_ftruncate(struct vfs_file *f, loff_t size)
 {
-	between_ops();
+	settle();
 	if (!f || (f->flags & 3) == O_RDONLY)
 		return -EBADF;
 	if (stale(f))
@@ -460,7 +480,7 @@ int vfs_ftruncate(struct vfs_file *f, loff_t size)
 /* vfs_readdir - see linux/vfs.h. */
 int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 {
-	between_ops();
+	settle();
 	if (!f)
 		return -EBADF;
 	if (stale(f))
@@ -473,7 +493,7 @@ int vfs_readdir(struct vfs_file *f, struct vfs_dirent *ent)
 /* vfs_close - see linux/vfs.h. */
 int vfs_close(struct vfs_file *f)
 {
-	between_ops();
+	settle();
 	if (!f)
 		return -EBADF;
 	if (!stale(f))
@@ -489,7 +509,7 @@ int vfs_stat(const char *path, struct vfs_stat *st)
 	struct vfs_inode *i;
 	int err;
 
-	between_ops();
+	settle();
 	err = walk(path, &i, NULL, NULL);
 	if (err)
 		return err;
@@ -505,10 +525,10 @@ int vfs_mkdir(const char *path)
 {
 	struct vfs_inode *dir, *i;
 	const char *name;
+	int len, err;
 
-	between_ops();
-	int len, err = walk(path, &dir, &name, &len);
-
+	settle();
+	err = walk(path, &dir, &name, &len);
 	if (err)
 		return err;
 	err = lookup_one(dir, name, len, &i);
@@ -527,8 +547,10 @@ static int remove(const char *path, bool isdir)
 {
 	struct vfs_inode *dir, *i;
 	const char *name;
-	int len, err = walk(path, &dir, &name, &len);
+	int len, err;
 
+	settle();
+	err = walk(path, &dir, &name, &len);
 	if (err)
 		return err;
 	err = lookup_one(dir, name, len, &i);
@@ -551,14 +573,12 @@ static int remove(const char *path, bool isdir)
 /* vfs_unlink - see linux/vfs.h. */
 int vfs_unlink(const char *path)
 {
-	between_ops();
 	return remove(path, false);
 }
 
 /* vfs_rmdir - see linux/vfs.h. */
 int vfs_rmdir(const char *path)
 {
-	between_ops();
 	return remove(path, true);
 }
 
@@ -568,10 +588,9 @@ int vfs_rename(const char *oldpath, const char *newpath)
 	struct vfs_inode *odir, *ndir, *i;
 	const char *oname, *nname;
 	int olen, nlen, err;
-
-	between_ops();
 	size_t ol = strnlen(oldpath, VFS_PATH_MAX);
 
+	settle();
 	/* a directory may not move into itself */
 	if (!strncmp(oldpath, newpath, ol) && newpath[ol] == '/')
 		return -EINVAL;
@@ -604,7 +623,7 @@ int vfs_rename(const char *oldpath, const char *newpath)
 /* vfs_sync - see linux/vfs.h. */
 int vfs_sync(void)
 {
-	between_ops();
+	settle();
 	if (!root_sb)
 		return -ENODEV;
 	return root_sb->s_op->sync ? root_sb->s_op->sync(root_sb) : 0;

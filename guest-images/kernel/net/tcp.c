@@ -679,13 +679,16 @@ void ksock_poll(void)
 	tcp_process();
 }
 
-/* port_used - is a socket bound to port? */
+/* port_used - is port taken by a listener or an active open?  Connections
+ * a listener accepted (parent cleared by ksock_accept) do not count, as with
+ * SO_REUSEADDR: a server restarted while its old connections close (a
+ * recovered kHTTPd) can listen again. */
 static bool port_used(u16 port)
 {
 	struct ksock *s;
 
 	for (s = socks; s; s = s->next)
-		if (s->lport == port && (s->state == LISTEN || !s->parent))
+		if (s->lport == port && (s->state == LISTEN || (!s->parent && !s->accepted)))
 			return true;
 	return false;
 }

@@ -11,7 +11,10 @@
  *
  * register_net_service registers a kernel-owned shadow struct net_service
  * (the kernel links it; the driver's copy is writable by the driver) whose
- * poll makes the XPC and copies the driver's request counter back.
+ * poll makes the XPC and copies the driver's request counter back.  The
+ * shadow outlives a recovery (the kernel holds it: the web workload polls
+ * it): stale, it polls nothing, and the reloaded driver's registration of
+ * the same name takes it over, its counter continuing from the old one's.
  */
 #include <linux/blkdev.h>
 #include <linux/errno.h>
@@ -251,8 +254,15 @@ struct svc_rec {
 	struct net_service *ext;	/* the driver's */
 	struct nooks_domain *d;
 	u32 generation;
+	unsigned long base;		/* requests of earlier instances */
 	char name[32];
 };
+
+/* svc_live - may the shadow's driver be called? */
+static bool svc_live(const struct svc_rec *r)
+{
+	return r->d->generation == r->generation && r->d->state == NOOKS_RUNNING;
+}
 
 /* nooks_svc_poll - the kernel's poll: XPC to the driver's poll(its svc),
  * then its request counter copied back. */
@@ -262,11 +272,11 @@ static int nooks_svc_poll(struct net_service *svc)
 	u32 a[1] = { (u32)r->ext };
 	int ret;
 
-	if (r->d->generation != r->generation || r->d->state != NOOKS_RUNNING)
+	if (!svc_live(r))
 		return 0;
 	ret = nooks_driver_callv(r->d, (void *)r->ext->poll, 1, a);
-	if (r->d->generation == r->generation && r->d->state == NOOKS_RUNNING)
-		r->ksvc.requests = r->ext->requests;
+	if (svc_live(r))
+		r->ksvc.requests = r->base + r->ext->requests;
 	return ret < 0 ? 0 : ret;
 }
 
@@ -274,6 +284,7 @@ static int nooks_svc_poll(struct net_service *svc)
 int nooks_wrap_register_net_service(struct net_service *svc)
 {
 	struct nooks_domain *d = nooks_caller_domain();
+	struct net_service *old;
 	struct svc_rec *r;
 	int err;
 
@@ -282,6 +293,16 @@ int nooks_wrap_register_net_service(struct net_service *svc)
 	if (!svc || !nooks_domain_writable(d, (unsigned long)svc) || !svc->name || !svc->poll) {
 		nooks_check_failed(d, "register_net_service of a bad service");
 		return -EINVAL;
+	}
+	old = net_service_find(svc->name);
+	if (old && old->poll == nooks_svc_poll && ((struct svc_rec *)old)->d == d &&
+	    !svc_live((struct svc_rec *)old)) {
+		r = (struct svc_rec *)old;	/* a recovered instance's: take it over */
+		r->ext = svc;
+		r->generation = d->generation;
+		r->base = r->ksvc.requests - svc->requests;
+		nooks_track(d, svc_type, (unsigned long)svc, sizeof(*svc), (unsigned long)r);
+		return 0;
 	}
 	r = nooks_meta_zalloc(sizeof(*r));
 	if (!r)
@@ -324,14 +345,12 @@ int nooks_wrap_unregister_net_service(struct net_service *svc)
 	return err;
 }
 
-/* release_svc - recovery: unregister the shadow and free it. */
+/* release_svc - recovery: the shadow stays registered (the kernel may hold
+ * it) and polls nothing until the reloaded driver takes it over. */
 static void release_svc(struct nooks_domain *d, struct nooks_object *o)
 {
-	struct svc_rec *r = (struct svc_rec *)o->aux;
-
 	(void)d;
-	unregister_net_service(&r->ksvc);
-	nooks_meta_free(r);
+	((struct svc_rec *)o->aux)->generation = ~0u;
 }
 
 static const struct nooks_obj_type blkdev_obj = { "blkdev", release_blkdev, NULL, false, 1 };

@@ -38,6 +38,16 @@ void nooks_wrap_panic();
 int nooks_wrap_register_blkdev();
 int nooks_wrap_unregister_blkdev();
 int nooks_wrap_register_net_service();
+void *nooks_wrap_ksock_listen();
+void *nooks_wrap_ksock_connect();
+void *nooks_wrap_ksock_accept();
+int nooks_wrap_ksock_recv();
+int nooks_wrap_ksock_send();
+void nooks_wrap_ksock_peer();
+int nooks_wrap_ksock_close();
+void *nooks_wrap_vfs_open();
+int nooks_wrap_vfs_close();
+void nooks_ksock_wrappers_init(void);
 int nooks_wrap_unregister_net_service();
 void nooks_blk_svc_wrappers_init(void);
 int nooks_wrap_register_filesystem();
@@ -106,6 +116,15 @@ const struct nooks_wrapper nooks_wrappers[] = {
 	{ "pci_enable_device", (void *)nooks_wrap_pci_enable_device },
 	{ "pci_disable_device", (void *)nooks_wrap_pci_disable_device },
 	{ "pci_set_master", (void *)nooks_wrap_pci_set_master },
+	{ "ksock_listen", (void *)nooks_wrap_ksock_listen },
+	{ "ksock_connect", (void *)nooks_wrap_ksock_connect },
+	{ "ksock_accept", (void *)nooks_wrap_ksock_accept },
+	{ "ksock_recv", (void *)nooks_wrap_ksock_recv },
+	{ "ksock_send", (void *)nooks_wrap_ksock_send },
+	{ "ksock_peer", (void *)nooks_wrap_ksock_peer },
+	{ "ksock_close", (void *)nooks_wrap_ksock_close },
+	{ "vfs_open", (void *)nooks_wrap_vfs_open },
+	{ "vfs_close", (void *)nooks_wrap_vfs_close },
 	{ NULL, NULL },
 };
 
@@ -117,4 +136,5 @@ void nooks_wrappers_init(void)
 	nooks_net_wrappers_init();
 	nooks_blk_svc_wrappers_init();
 	nooks_vfs_wrappers_init();
+	nooks_ksock_wrappers_init();
 }

@@ -8,10 +8,11 @@
  * entries, the readdir position - goes by value-result (a copy in the
  * domain's memory), and the fields the VFS owns (i_sb, i_count, i_next;
  * s_op, s_root, s_type) are put back after the call.  Names are read in
- * place.  Recovery makes the old mount's operations answer -EIO and, from
- * the task queue (after the VFS call that saw the failure), aborts the
- * mount without calling into the driver (vfs_abort: the kernel syncs the
- * dirty buffers); the reloaded driver registers the type again.
+ * place.  Recovery makes the old mount's operations answer -EIO and has the
+ * VFS abort the mount at its next call (after the one that saw the failure)
+ * without calling into the driver (vfs_abort_later: the kernel syncs the
+ * dirty buffers, or drops them with nooks_fs_sync=0, the ablation of the
+ * paper's finding); the reloaded driver registers the type again.
  */
 #include <linux/cmdline.h>
 #include <linux/errno.h>
@@ -34,13 +35,11 @@ struct fs_rec {
 	struct nooks_domain *d;
 	u32 generation;
 	char name[32];
+	struct tq_struct forget;		/* release_fs of a type not mounted */
 };
 
 /* The mounted file system's record (one mount at "/"). */
 static struct fs_rec *mounted;
-/* A reloaded driver's type, registered by abort_task once the crashed
- * instance's mount (still holding the old type) is aborted. */
-static struct fs_rec *waiting;
 
 /* fs_live - may r's driver be called? */
 static bool fs_live(const struct fs_rec *r)
@@ -328,10 +327,6 @@ int nooks_wrap_register_filesystem(struct file_system_type *fs)
 	r->kfs.name = r->name;
 	r->kfs.mount = nooks_fs_mount;
 	err = register_filesystem(&r->kfs);
-	if (err == -EBUSY && mounted && mounted->generation == ~0u && !strcmp(mounted->name, r->name)) {
-		waiting = r;	/* the old mount's abort is queued: register after it */
-		err = 0;
-	}
 	if (err) {
 		nooks_meta_free(r);
 		return err;
@@ -366,43 +361,48 @@ int nooks_wrap_unregister_filesystem(struct file_system_type *fs)
 	return err;
 }
 
-/* abort_task - the deferred half of release_fs, in process context between
- * VFS operations: abort the mount (the kernel syncs the dirty buffers,
- * without calling the driver) and drop the old type. */
-static void abort_task(void *data)
+/* forget_fs - the last of a released type: once the VFS has aborted its
+ * mount, drop the type (a no-op if the reload replaced it) and the record. */
+static void forget_fs(void *data)
 {
 	struct fs_rec *r = data;
 
-	if (waiting == r)
-		waiting = NULL;	/* the reloaded instance failed too */
-	if (mounted == r) {
-		/* nooks_fs_sync=0: the ablation that drops the dirty buffers */
-		printk("nooks: abort mount of %s (%d)\n", r->name,
-		       cmdline_get_ulong("nooks_fs_sync", 1) ? vfs_abort("nooks recovery")
-							     : vfs_abort_nosync("nooks recovery"));
+	if (mounted == r)
 		mounted = NULL;
-	}
-	unregister_filesystem(&r->kfs);	/* a no-op if the reload replaced it */
+	unregister_filesystem(&r->kfs);
 	nooks_meta_free(r);
-	if (waiting && !vfs_mounted()) {
-		printk("nooks: register %s again (%d)\n", waiting->name, register_filesystem(&waiting->kfs));
-		waiting = NULL;
-	}
 }
 
-/* release_fs - recovery: from now on the old mount's operations answer
- * -EIO (the record's generation is stale); the abort itself is deferred to
- * the task queue, since the failure may have happened inside a VFS call
- * that still holds the mount. */
+/* abort_done - vfs_abort_later's callback: the mount of r is gone. */
+static void abort_done(void *data)
+{
+	struct fs_rec *r = data;
+
+	printk("nooks: aborted mount of %s\n", r->name);
+	forget_fs(r);
+}
+
+/*
+ * release_fs - recovery: from now on the old mount's operations answer
+ * -EIO (the record's generation is stale).  The failure may have happened
+ * inside a VFS call that still holds the mount, so the VFS aborts it at the
+ * entry of its next call (vfs_abort_later: the kernel writes the dirty
+ * buffers back, without the driver) and then forgets the record; meanwhile
+ * the reloaded driver may register the type again.  A type not mounted is
+ * forgotten from the task queue (the failed call may be its mount).
+ */
 static void release_fs(struct nooks_domain *d, struct nooks_object *o)
 {
 	struct fs_rec *r = (struct fs_rec *)o->aux;
-	static struct tq_struct tq;
 
 	(void)d;
 	r->generation = ~0u;
-	INIT_TQUEUE(&tq, abort_task, r);
-	schedule_task(&tq);
+	/* nooks_fs_sync=0: the ablation that drops the dirty buffers instead */
+	if (mounted == r && !vfs_abort_later("nooks recovery", cmdline_get_ulong("nooks_fs_sync", 1) != 0,
+					     abort_done, r))
+		return;
+	INIT_TQUEUE(&r->forget, forget_fs, r);
+	schedule_task(&r->forget);
 }
 
 static const struct nooks_obj_type fs_obj = { "filesystem", release_fs, NULL, false, 0 };
