@@ -232,6 +232,15 @@ void arp_receive(struct net_device *dev, struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
+/* arp_ask - see net.h. */
+void arp_ask(struct net_device *dev, u32 ip)
+{
+	static const u8 zero[ETH_ALEN];
+
+	net_stats.arp_requests++;
+	arp_send(dev, ARP_REQUEST, ip, zero, dev->broadcast);
+}
+
 /* arp_resolve - see net.h. */
 int arp_resolve(struct net_device *dev, u32 ip, u8 *mac, unsigned long timeout)
 {

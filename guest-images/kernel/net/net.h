@@ -83,6 +83,8 @@ void arp_receive(struct net_device *dev, struct sk_buff *skb);
  * (one request a second) until timeout jiffies pass.  0 or -ETIMEDOUT.
  */
 int arp_resolve(struct net_device *dev, u32 ip, u8 *mac, unsigned long timeout);
+/* arp_ask - send one request for ip, without waiting for the answer. */
+void arp_ask(struct net_device *dev, u32 ip);
 /* arp_lookup - cache only; true if known. */
 bool arp_lookup(u32 ip, u8 *mac);
 /* arp_flush - forget every entry. */

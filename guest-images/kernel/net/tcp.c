@@ -377,12 +377,24 @@ static int pending_children(struct ksock *l)
 /* input_listen - a segment for a listening socket: SYN starts a connection. */
 static void input_listen(struct ksock *l, u32 src, const struct tcphdr *th, unsigned int dlen)
 {
+	struct net_device *dev;
+	u8 mac[ETH_ALEN];
 	struct ksock *s;
 
 	if (th->flags & TCP_RST)
 		return;
 	if ((th->flags & TCP_ACK) || !(th->flags & TCP_SYN)) {
 		send_rst_for(src, th, dlen);
+		return;
+	}
+	if (!arp_lookup(src, mac)) {
+		/* Answering would wait up to a second in arp_resolve, per SYN: a
+		 * flood from on-link addresses that never answer ARP would stall
+		 * every socket user for minutes.  Ask, drop; the client's
+		 * retransmitted SYN finds the address known. */
+		if ((dev = out_dev()) != NULL)
+			arp_ask(dev, src);
+		tcp_stats.dropped++;
 		return;
 	}
 	if (pending_children(l) >= l->backlog || !(s = new_sock(true))) {
