@@ -22,13 +22,18 @@ final class WebUnderLoad {
     let images: [String]
     let disk: String
 
-    /// Boots kernel + ide, vfat, e1000, khttpd with `append` on a fresh disk.
-    init(append: String) throws {
+    /// Boots kernel + ide, vfat, e1000, khttpd with `append` on a fresh disk; `moduleArgs`
+    /// gives a module (by name) its arguments.
+    init(append: String, moduleArgs: [String: String] = [:]) throws {
         disk = try DiskFixture.make()
         images = try DiskFixture.frozenImages(["kernel.elf", "modules/ide.ko", "modules/vfat.ko", "modules/e1000.ko",
                                                "modules/khttpd.ko"])
+        let initrd = images.dropFirst().map { path -> String in
+            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            return moduleArgs[name].map { path + " " + $0 } ?? path
+        }
         let plan = try MultibootLoader.plan(kernelPath: images[0], cmdline: append,
-                                            initrd: images.dropFirst().joined(separator: ","), memoryBytes: 128 << 20)
+                                            initrd: initrd.joined(separator: ","), memoryBytes: 128 << 20)
         var cfg = MachineConfig()
         cfg.echoSerial = false
         cfg.network = .user(SlirpOptions(forwards: [SlirpHostForward(hostPort: port, guestPort: 80)]))
