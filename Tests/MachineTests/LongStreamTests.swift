@@ -24,14 +24,7 @@ struct LongStreamTests {
     static let bytes: UInt64 = 8 << 20
 
     func run(_ append: String, tcp: PeerTCPOptions) throws -> (exit: MachineExit, serial: String, counters: PeerTCPCounters) {
-        let kernel = try TestImages.path("kernel.elf")
-        let plan = try MultibootLoader.plan(kernelPath: kernel, cmdline: append,
-                                            initrd: TestImages.dir + "/build/modules/e1000.ko", memoryBytes: 128 << 20)
-        var cfg = MachineConfig()
-        cfg.echoSerial = false
-        cfg.peerTCP = tcp
-        let m = Machine(config: cfg)
-        try m.load(plan)
+        let m = try NetStreamTests().machine(append, tcp: tcp)
         let exit = m.run(maxInstructions: 2_000_000_000)
         return (exit, m.serialText, m.peer?.tcpCounters ?? PeerTCPCounters())
     }
