@@ -89,11 +89,6 @@ struct WorkloadReport {
             l.append("  markers, so it can exceed the wire's TCP goodput (1460 of 1538 bytes per frame): the send row's end")
             l.append("  marker comes when the last write returns, up to a 64 KiB window before the peer has the data.")
         }
-        if rows.contains(where: { $0.native?.variant == "netstream udpsend" }) {
-            l.append("- send stream: a UDP stream of 1400-byte datagrams (the peer has no TCP in this build); the guest")
-            l.append("  yields every 32 datagrams and sleeps until the next 10 ms tick, so the rate is paced, as a")
-            l.append("  wire-limited stream is: compare the CPU columns more than the relative figure.")
-        }
         l.append("- compile on VFAT: the guest's fs rounds (untar, verify, compile, rename, modify, readdir, rmdir),")
         l.append("  not gcc on Linux sources; the figure is the build's modeled seconds; relative = native/isolated time.")
         if let web = rows.first(where: { $0.workload == .web && $0.skipped == nil }) {

@@ -5,8 +5,7 @@
 // WorkloadRun.swift): throughput in modeled time, crossings per modeled
 // second, busy fraction of the modeled CPU, CR3 loads, TLB misses.
 //
-//   send     netstream tcpsend to the peer's TCP sink (UDP send stream while
-//            the peer has no TCP), e1000 isolated
+//   send     netstream tcpsend to the peer's TCP sink, e1000 isolated
 //   receive  netstream tcprecv from the peer's TCP source, e1000 isolated
 //   fs       workload=fs fsbench=1 (untar, verify, "compile", rename, ... on
 //            VFAT over the IDE disk), vfat isolated (ide native, as in the paper)
@@ -88,8 +87,6 @@ public enum WebClient: String, Sendable, CaseIterable {
 public struct WorkloadParameters: Sendable {
     /// Bytes of each stream.
     public var streamBytes: UInt64 = 2 << 20
-    /// Datagram payload of the UDP send stream (used while the peer has no TCP).
-    public var datagramSize = 1400
     /// workload=fs files=N loops=N.
     public var fsFiles = 24
     public var fsLoops = 2
@@ -247,7 +244,6 @@ public struct WorkloadRow: Sendable {
 public enum WorkloadBench {
     /// Whether this workload can run here (nil) or why not.
     public static func unavailable(_ w: BenchWorkload, setup: WorkloadSetup) -> String? {
-        if w == .receive && !PeerTCPSeam.available { return "needs the LAN peer's TCP source (not in this build)" }
         if (w == .fs || w == .web) && setup.diskImage == nil { return "no FAT disk image (mkfs.vfat and mtools are needed)" }
         return nil
     }
@@ -264,22 +260,15 @@ public enum WorkloadBench {
         var modules = WorkloadSetup.modules(for: w)
         switch w {
         case .send:
-            if PeerTCPSeam.available {
-                variant = "netstream tcpsend"
-                append += "workload=netstream mode=tcpsend bytes=\(p.streamBytes) port=5001"
-                PeerTCPSeam.configure(&cfg, sinkPort: 5001, source: nil)
-            } else {
-                variant = "netstream udpsend"
-                let size = UInt64(max(1, min(1472, p.datagramSize)))
-                let count = (p.streamBytes + size - 1) / size
-                append += "workload=netstream mode=udpsend count=\(count) size=\(size) port=5001"
-            }
+            variant = "netstream tcpsend"
+            append += "workload=netstream mode=tcpsend bytes=\(p.streamBytes) port=5001"
+            cfg.peerTCP = PeerTCPOptions(sinkPort: 5001)
             start = "workload: netstream start "
             end = "workload: netstream end "
         case .receive:
             variant = "netstream tcprecv"
             append += "workload=netstream mode=tcprecv bytes=\(p.streamBytes) port=5001"
-            PeerTCPSeam.configure(&cfg, sinkPort: 5001, source: (guestPort: 5001, bytes: p.streamBytes))
+            cfg.peerTCP = PeerTCPOptions(sinkPort: 5001, source: PeerTCPSource(guestPort: 5001, bytes: p.streamBytes))
             start = "workload: netstream start "
             end = "workload: netstream end "
         case .fs:
@@ -356,7 +345,7 @@ public enum WorkloadBench {
             }
         }
         var peerProblem: String? = nil
-        if PeerTCPSeam.available, w == .send || w == .receive, let c = PeerTCPSeam.counters(m) {
+        if w == .send || w == .receive, let c = m.peer?.tcpCounters {
             meas.notes.append("peer TCP: sink \(c.sinkBytes) bytes, source acked \(c.sourceBytesAcked), pattern errors \(c.patternErrors), retransmits \(c.retransmits)")
             if c.patternErrors > 0 { peerProblem = "the peer saw \(c.patternErrors) bytes off the pattern" }
             if w == .send && c.sinkBytes != p.streamBytes { peerProblem = "the peer's sink got \(c.sinkBytes) of \(p.streamBytes) bytes" }
